@@ -1,0 +1,36 @@
+/*
+ * xentoolcore.h - toolcore: process-wide operations over every open Xen
+ * tool-library handle (source-compatible with upstream Xen's
+ * libxentoolcore).
+ *
+ * Part of libxenstable.  SPDX-License-Identifier: LGPL-2.1-only
+ */
+#ifndef XENTOOLCORE_H
+#define XENTOOLCORE_H
+
+#include <stdint.h>
+#include <xen/xen.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Restrict every open handle of every Xen tool library in this process
+ * (libxenstable's own and any library that registered with toolcore,
+ * such as libxenstore) so that it can only act on domain domid.
+ *
+ * Handles whose kernel interface cannot be narrowed to one domain are
+ * made useless instead (their file descriptor is replaced by /dev/null).
+ * Handles opened afterwards are not restricted.
+ *
+ * Returns 0 on success; on failure -1 with errno set, and the process
+ * may be partly restricted: the caller should then exit.
+ */
+int xentoolcore_restrict_all(domid_t domid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XENTOOLCORE_H */

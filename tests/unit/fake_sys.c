@@ -1,0 +1,350 @@
+/*
+ * fake_sys.c - see fake_sys.h.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fake_sys.h"
+#include "osdep/sys.h"
+
+#define MAX_LOG 4096
+#define MAX_TRACKED 1024
+
+static struct fake_sys_handlers handlers;
+static struct fake_sys_call call_log[MAX_LOG];
+static int counts[FAKE_NR_KINDS];
+static int total_calls;
+static int fail_kind_nth[FAKE_NR_KINDS], fail_kind_err[FAKE_NR_KINDS];
+static int fail_always_err[FAKE_NR_KINDS];
+static int fail_any_nth, fail_any_err;
+
+static int tracked_fds[MAX_TRACKED];
+static int n_tracked_fds;
+static struct { void *addr; size_t len; } tracked_maps[MAX_TRACKED];
+static int n_tracked_maps;
+
+static const char *const kind_names[FAKE_NR_KINDS] = {
+    "open", "close", "ioctl", "mmap", "munmap", "madvise",
+    "read", "write", "dup3", "fcntl", "usleep",
+};
+
+const char *fake_sys_kind_name(enum fake_sys_kind kind)
+{
+    return kind < FAKE_NR_KINDS ? kind_names[kind] : "?";
+}
+
+/* Record the call; return an errno to inject, or 0 to go ahead. */
+static int enter(enum fake_sys_kind kind, int fd, unsigned long request,
+                 const char *path, int flags, int prot, off_t offset)
+{
+    int n;
+
+    if (total_calls < MAX_LOG) {
+        struct fake_sys_call *c = &call_log[total_calls];
+
+        c->kind = kind;
+        c->fd = fd;
+        c->request = request;
+        c->path = path;
+        c->flags = flags;
+        c->prot = prot;
+        c->offset = offset;
+    }
+    total_calls++;
+    n = ++counts[kind];
+
+    if (fail_any_nth && total_calls == fail_any_nth)
+        return fail_any_err;
+    if (fail_kind_nth[kind] && n == fail_kind_nth[kind])
+        return fail_kind_err[kind];
+    return fail_always_err[kind];
+}
+
+static void track_fd(int fd)
+{
+    if (fd >= 0 && n_tracked_fds < MAX_TRACKED)
+        tracked_fds[n_tracked_fds++] = fd;
+}
+
+static void untrack_fd(int fd)
+{
+    for (int i = 0; i < n_tracked_fds; i++) {
+        if (tracked_fds[i] == fd) {
+            tracked_fds[i] = tracked_fds[--n_tracked_fds];
+            return;
+        }
+    }
+}
+
+static void track_map(void *addr, size_t len)
+{
+    if (n_tracked_maps < MAX_TRACKED) {
+        tracked_maps[n_tracked_maps].addr = addr;
+        tracked_maps[n_tracked_maps].len = len;
+        n_tracked_maps++;
+    }
+}
+
+/* Remove [addr, addr+len) from the tracked mappings (splitting as the
+ * kernel would for a partial unmap). */
+static void untrack_range(void *addr, size_t len)
+{
+    uintptr_t lo = (uintptr_t)addr, hi = lo + len;
+
+    for (int i = 0; i < n_tracked_maps; i++) {
+        uintptr_t mlo = (uintptr_t)tracked_maps[i].addr;
+        uintptr_t mhi = mlo + tracked_maps[i].len;
+
+        if (hi <= mlo || lo >= mhi)
+            continue;
+        if (lo <= mlo && hi >= mhi) {
+            tracked_maps[i] = tracked_maps[--n_tracked_maps];
+            i--;
+        } else if (lo > mlo && hi < mhi) {
+            tracked_maps[i].len = lo - mlo;
+            track_map((void *)hi, mhi - hi);
+        } else if (lo <= mlo) {
+            tracked_maps[i].addr = (void *)hi;
+            tracked_maps[i].len = mhi - hi;
+        } else {
+            tracked_maps[i].len = lo - mlo;
+        }
+    }
+}
+
+int fake_sys_default_open(const char *path, int flags)
+{
+    (void)path;
+    /* A real descriptor, so leaks are visible in /proc/self/fd too. */
+    return open("/dev/null", O_RDWR | (flags & O_CLOEXEC));
+}
+
+void *fake_sys_default_mmap(void *addr, size_t len, int prot, int flags,
+                            int fd, off_t offset)
+{
+    (void)fd;
+    (void)offset;
+    flags &= MAP_FIXED;
+    return mmap(addr, len, prot | PROT_READ | PROT_WRITE,
+                flags | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static int f_open(const char *path, int flags)
+{
+    int err = enter(FAKE_OPEN, -1, 0, path, flags, 0, 0), fd;
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    fd = handlers.open ? handlers.open(path, flags)
+                       : fake_sys_default_open(path, flags);
+    track_fd(fd);
+    return fd;
+}
+
+static int f_close(int fd)
+{
+    int err = enter(FAKE_CLOSE, fd, 0, NULL, 0, 0, 0);
+
+    /* Like Linux, the descriptor is released even when close() fails. */
+    untrack_fd(fd);
+    close(fd);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+static int f_ioctl(int fd, unsigned long request, void *arg)
+{
+    int err = enter(FAKE_IOCTL, fd, request, NULL, 0, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return handlers.ioctl ? handlers.ioctl(fd, request, arg) : 0;
+}
+
+static void *f_mmap(void *addr, size_t len, int prot, int flags, int fd,
+                    off_t offset)
+{
+    int err = enter(FAKE_MMAP, fd, len, NULL, flags, prot, offset);
+    void *p;
+
+    if (err) {
+        errno = err;
+        return MAP_FAILED;
+    }
+    p = handlers.mmap ? handlers.mmap(addr, len, prot, flags, fd, offset)
+                      : fake_sys_default_mmap(addr, len, prot, flags, fd,
+                                              offset);
+    if (p != MAP_FAILED) {
+        if (flags & MAP_FIXED)
+            untrack_range(p, len);
+        track_map(p, len);
+    }
+    return p;
+}
+
+static int f_munmap(void *addr, size_t len)
+{
+    int err = enter(FAKE_MUNMAP, -1, len, NULL, 0, 0, 0), rc;
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    rc = handlers.munmap ? handlers.munmap(addr, len) : munmap(addr, len);
+    if (rc == 0)
+        untrack_range(addr, len);
+    return rc;
+}
+
+static int f_madvise(void *addr, size_t len, int advice)
+{
+    int err = enter(FAKE_MADVISE, -1, len, NULL, advice, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return handlers.madvise ? handlers.madvise(addr, len, advice) : 0;
+}
+
+static ssize_t f_read(int fd, void *buf, size_t len)
+{
+    int err = enter(FAKE_READ, fd, len, NULL, 0, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return handlers.read ? handlers.read(fd, buf, len) : (ssize_t)len;
+}
+
+static ssize_t f_write(int fd, const void *buf, size_t len)
+{
+    int err = enter(FAKE_WRITE, fd, len, NULL, 0, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return handlers.write ? handlers.write(fd, buf, len) : (ssize_t)len;
+}
+
+static int f_dup3(int oldfd, int newfd, int flags)
+{
+    int err = enter(FAKE_DUP3, newfd, (unsigned long)oldfd, NULL, flags, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return dup3(oldfd, newfd, flags);
+}
+
+static int f_fcntl(int fd, int cmd, int arg)
+{
+    int err = enter(FAKE_FCNTL, fd, (unsigned long)cmd, NULL, arg, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return fcntl(fd, cmd, arg);
+}
+
+static int f_usleep(unsigned int usec)
+{
+    int err = enter(FAKE_USLEEP, -1, usec, NULL, 0, 0, 0);
+
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;       /* tests never really sleep */
+}
+
+static const struct xs_sys_ops fake_ops = {
+    .open = f_open, .close = f_close, .ioctl = f_ioctl, .mmap = f_mmap,
+    .munmap = f_munmap, .madvise = f_madvise, .read = f_read,
+    .write = f_write, .dup3 = f_dup3, .fcntl = f_fcntl, .usleep = f_usleep,
+};
+
+void fake_sys_install(void)
+{
+    memset(&handlers, 0, sizeof(handlers));
+    memset(counts, 0, sizeof(counts));
+    memset(fail_kind_nth, 0, sizeof(fail_kind_nth));
+    memset(fail_kind_err, 0, sizeof(fail_kind_err));
+    memset(fail_always_err, 0, sizeof(fail_always_err));
+    fail_any_nth = fail_any_err = 0;
+    total_calls = 0;
+    n_tracked_fds = 0;
+    n_tracked_maps = 0;
+    xs__sys = &fake_ops;
+}
+
+void fake_sys_uninstall(void)
+{
+    xs__sys = &xs__sys_libc;
+}
+
+void fake_sys_set_handlers(const struct fake_sys_handlers *h)
+{
+    handlers = *h;
+}
+
+void fake_sys_fail_nth(enum fake_sys_kind kind, int nth, int err)
+{
+    fail_kind_nth[kind] = nth;
+    fail_kind_err[kind] = err;
+}
+
+void fake_sys_fail_nth_any(int nth, int err)
+{
+    fail_any_nth = nth;
+    fail_any_err = err;
+}
+
+void fake_sys_fail_always(enum fake_sys_kind kind, int err)
+{
+    fail_always_err[kind] = err;
+}
+
+int fake_sys_count(enum fake_sys_kind kind)
+{
+    return counts[kind];
+}
+
+int fake_sys_count_all(void)
+{
+    return total_calls;
+}
+
+const struct fake_sys_call *fake_sys_call_at(int i)
+{
+    return (i >= 0 && i < total_calls && i < MAX_LOG) ? &call_log[i] : NULL;
+}
+
+int fake_sys_open_fds(void)
+{
+    return n_tracked_fds;
+}
+
+int fake_sys_live_mappings(void)
+{
+    return n_tracked_maps;
+}
