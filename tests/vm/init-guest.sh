@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
+# /init of the xsvm PVH guest (two-domain suite).  Runs the peer side of
+# every pair, for "ours" then "upstream", in the same order as dom0.
+# Markers: "@@XG UP", "@@XG BEGIN <prog> <impl>", "@@XG END ... rc=<n>",
+# "@@XG DONE".  The console (hvc0) ends up in dom0's xenconsoled log.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+exec </dev/console >/dev/console 2>&1
+while read -r m; do
+    insmod /lib/xsvm-modules/$m.ko || echo "@@XG WARN insmod $m failed"
+done < /lib/xsvm-modules/order
+echo 1 > /proc/sys/kernel/printk
+echo "@@XG UP uptime=$(cut -d' ' -f1 /proc/uptime) type=$(cat /sys/hypervisor/guest_type 2>/dev/null)"
+ls /dev/xen
+for impl in ours upstream; do
+    while read -r p; do
+        [ -n "$p" ] || continue
+        XSVM_SESSION=vmtest/$p/$impl LD_LIBRARY_PATH=/$impl/lib \
+            timeout -s KILL ${XSVM_PROG_TIMEOUT:-60} \
+            /t/bin/$p-peer-$impl > /tmp/out 2>&1
+        rc=$?
+        echo "@@XG BEGIN $p-peer $impl"
+        cat /tmp/out
+        echo "@@XG END $p-peer $impl rc=$rc"
+    done < /t/pairs
+done
+echo "@@XG DONE"
+sync
+echo o > /proc/sysrq-trigger
+sleep 5
+poweroff -f

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# Sourced by the dom0 /init (init-dom0.sh) in the two-domain suite:
+# starts Debian's xenstored / xen-init-dom0 / xenconsoled, creates the PVH
+# guest, runs the dom0 side of every pair while the guest runs the peer
+# side, then prints the guest's console log between
+# "@@XS GUEST-LOG BEGIN" and "@@XS GUEST-LOG END".
+X=/usr/lib/xen-4.17/bin
+GLOG=/var/log/xen/console/guest-xsguest.log
+up() { cut -d' ' -f1 /proc/uptime; }
+xenv() { LD_LIBRARY_PATH=/upstream/lib "$@"; }
+# wait_for <seconds> <command...>: poll every 0.2s
+wait_for() {
+    n=$(( $1 * 5 )); shift
+    while [ $n -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.2
+        n=$(( n - 1 ))
+    done
+    return 1
+}
+guest_says() { grep -q "$1" $GLOG 2>/dev/null; }
+guest_gone() { ! xenv $X/xl domid xsguest >/dev/null 2>&1; }
+
+mkdir -p /var/run/xen /var/run/xenstored /var/lib/xenstored /var/lib/xen \
+    /var/log/xen/console /var/lock
+echo "@@XS STAGE2 start uptime=$(up)"
+xenv $X/xenstored --pid-file /var/run/xenstored.pid ||
+    echo "@@XS WARN xenstored failed"
+wait_for 10 test -S /var/run/xenstored/socket ||
+    echo "@@XS WARN no xenstored socket"
+xenv $X/xen-init-dom0 || echo "@@XS WARN xen-init-dom0 failed"
+xenv $X/xenconsoled --log=guest --log-dir=/var/log/xen/console ||
+    echo "@@XS WARN xenconsoled failed"
+echo "@@XS STAGE2 xl create uptime=$(up)"
+xenv $X/xl create /etc/xen/guest.cfg 2>&1 || echo "@@XS WARN xl create failed"
+domid=$(xenv $X/xl domid xsguest 2>/dev/null)
+echo "@@XS STAGE2 guest domid=$domid uptime=$(up)"
+
+if [ -n "$domid" ] && wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} guest_says '@@XG UP'; then
+    echo "@@XS STAGE2 guest up uptime=$(up)"
+    export XSVM_PEER_DOMID=$domid
+    for impl in ours upstream; do
+        while read -r p; do
+            [ -n "$p" ] || continue
+            export XSVM_SESSION=vmtest/$p/$impl
+            runprog "$p" $impl
+        done < /t/pairs
+    done
+    unset XSVM_PEER_DOMID XSVM_SESSION
+    # the log is complete once the guest says DONE: no need to wait for
+    # its (slow) poweroff, xl destroy below ends it
+    wait_for 60 guest_says '@@XG DONE' || echo "@@XS WARN guest not done"
+else
+    echo "@@XS WARN guest did not come up"
+fi
+xenv $X/xl list 2>&1
+xenv $X/xl destroy xsguest 2>/dev/null
+echo "@@XS STAGE2 end uptime=$(up)"
+echo "@@XS GUEST-LOG BEGIN"
+cat $GLOG
+echo
+echo "@@XS GUEST-LOG END"
