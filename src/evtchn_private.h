@@ -1,0 +1,40 @@
+/*
+ * evtchn_private.h - the event-channel handle and its kernel back end.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ *
+ * src/evtchn.c owns the handle's life cycle and argument checks; the
+ * osdep_evtchn_* functions (src/osdep/<os>/evtchn.c) talk to the kernel.
+ * Every osdep function returns 0 or a non-negative result (a port) on
+ * success and -errno on failure.
+ */
+#ifndef XS_EVTCHN_PRIVATE_H
+#define XS_EVTCHN_PRIVATE_H
+
+#include <xenevtchn.h>
+#include <xentoollog.h>
+
+#include "toolcore_private.h"
+
+struct xenevtchn_handle {
+    /* First, so the restrict callback can recover the handle. */
+    Xentoolcore__Active_Handle tc_ah;
+    xentoollog_logger *logger;  /* caller's, or the static default */
+    int fd;                     /* -1 while not open */
+};
+
+/* Open the device into xce->fd; flags are already validated. */
+int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags);
+/* close() the device; returns close()'s result as 0 / -errno. */
+int osdep_evtchn_close(xenevtchn_handle *xce);
+int osdep_evtchn_restrict(xenevtchn_handle *xce, domid_t domid);
+int osdep_evtchn_notify(xenevtchn_handle *xce, evtchn_port_t port);
+int osdep_evtchn_bind_unbound_port(xenevtchn_handle *xce, uint32_t domid);
+int osdep_evtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid,
+                                  evtchn_port_t remote_port);
+int osdep_evtchn_bind_virq(xenevtchn_handle *xce, unsigned int virq);
+int osdep_evtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port);
+int osdep_evtchn_pending(xenevtchn_handle *xce);
+int osdep_evtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port);
+
+#endif /* XS_EVTCHN_PRIVATE_H */
