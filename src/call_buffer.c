@@ -1,0 +1,211 @@
+/*
+ * call_buffer.c - hypercall buffers and the per-handle buffer cache.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "call_private.h"
+#include "xs_internal.h"
+
+/*
+ * xencall_alloc_buffer() puts this in front of the caller's bytes.  16
+ * bytes (not 4) so the returned pointer is aligned like malloc()'s, as
+ * upstream since its commit f5d10dc290.
+ */
+struct alloc_header {
+    int nr_pages;
+    int pad[3];
+};
+_Static_assert(sizeof(struct alloc_header) == 16, "header is 16 bytes");
+
+static void lock(xencall_handle *xcall)
+{
+    if (!(xcall->flags & XENCALL_OPENFLAG_NON_REENTRANT))
+        pthread_mutex_lock(&xcall->lock);
+}
+
+static void unlock(xencall_handle *xcall)
+{
+    if (!(xcall->flags & XENCALL_OPENFLAG_NON_REENTRANT))
+        pthread_mutex_unlock(&xcall->lock);
+}
+
+void xs__call_cache_init(xencall_handle *xcall)
+{
+    memset(xcall->cache_nr, 0, sizeof(xcall->cache_nr));
+    memset(&xcall->stats, 0, sizeof(xcall->stats));
+}
+
+/* Under the lock: a cached buffer of nr_pages, or NULL; counts the try. */
+static void *cache_take(xencall_handle *xcall, size_t nr_pages)
+{
+    struct xs_call_cache_stats *s = &xcall->stats;
+    void *p = NULL;
+
+    s->total_allocations++;
+    s->current_allocations++;
+    if (s->current_allocations > s->maximum_allocations)
+        s->maximum_allocations = s->current_allocations;
+
+    if (nr_pages > XS_CALL_CACHE_MAX_PAGES) {
+        s->cache_toobig++;
+    } else if (xcall->cache_nr[nr_pages - 1] > 0) {
+        p = xcall->cache[nr_pages - 1][--xcall->cache_nr[nr_pages - 1]];
+        s->cache_hits++;
+    } else {
+        s->cache_misses++;
+    }
+    return p;
+}
+
+/* Under the lock: keep p if there is room; 1 if kept. */
+static int cache_put(xencall_handle *xcall, void *p, size_t nr_pages)
+{
+    xcall->stats.total_releases++;
+    xcall->stats.current_allocations--;
+    if (nr_pages == 0 || nr_pages > XS_CALL_CACHE_MAX_PAGES ||
+        xcall->cache_nr[nr_pages - 1] >= XS_CALL_CACHE_PER_SIZE)
+        return 0;
+    xcall->cache[nr_pages - 1][xcall->cache_nr[nr_pages - 1]++] = p;
+    return 1;
+}
+
+static int alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
+{
+    size_t bytes;
+    void *p;
+    int rc = 0;
+
+    if (nr_pages == 0)
+        return -EINVAL;         /* what mmap() of 0 bytes answers upstream */
+    if (xs__pages_to_bytes(nr_pages, &bytes))
+        return -ENOMEM;
+
+    lock(xcall);
+    p = cache_take(xcall, nr_pages);
+    /*
+     * The buffer device is opened at the first allocation (upstream: at
+     * open).  A missing device means locked anonymous memory; any other
+     * error fails this allocation (upstream fails xencall_open()).
+     */
+    if (!p && xcall->bufdev == XS_BUFDEV_UNKNOWN)
+        rc = osdep_xencall_probe_bufdev(xcall);
+    if (!p && rc == 0)
+        rc = osdep_alloc_pages(xcall, nr_pages, &p);
+    if (rc < 0)
+        xcall->stats.current_allocations--;
+    unlock(xcall);
+    if (rc < 0)
+        return rc;
+
+    /* Zeroed is the contract, for recycled buffers too (as upstream). */
+    memset(p, 0, bytes);
+    *out = p;
+    return 0;
+}
+
+XS_API void *xencall_alloc_buffer_pages(xencall_handle *xcall,
+                                        size_t nr_pages)
+{
+    void *p = NULL;
+    int rc = alloc_pages(xcall, nr_pages, &p);
+
+    return xs__ret_ptr(p, rc);
+}
+
+XS_API void xencall_free_buffer_pages(xencall_handle *xcall, void *p,
+                                      size_t nr_pages)
+{
+    int kept, saved = errno;
+
+    if (!p)
+        return;
+    lock(xcall);
+    kept = cache_put(xcall, p, nr_pages);
+    unlock(xcall);
+    if (!kept)
+        osdep_free_pages(xcall, p, nr_pages);
+    errno = saved;
+}
+
+XS_API void *xencall_alloc_buffer(xencall_handle *xcall, size_t size)
+{
+    size_t total;
+    size_t nr_pages;
+    struct alloc_header *hdr = NULL;
+    int rc;
+
+    if (__builtin_add_overflow(size, sizeof(*hdr), &total) ||
+        __builtin_add_overflow(total, XS_PAGE_SIZE - 1, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    nr_pages = total >> XS_PAGE_SHIFT;
+    if (nr_pages > INT_MAX) {           /* the header holds an int */
+        errno = ENOMEM;
+        return NULL;
+    }
+    rc = alloc_pages(xcall, nr_pages, (void **)&hdr);
+    if (rc < 0) {
+        errno = -rc;
+        return NULL;
+    }
+    hdr->nr_pages = (int)nr_pages;
+    return hdr + 1;
+}
+
+XS_API void xencall_free_buffer(xencall_handle *xcall, void *p)
+{
+    struct alloc_header *hdr;
+
+    if (!p)
+        return;
+    hdr = (struct alloc_header *)p - 1;
+    xencall_free_buffer_pages(xcall, hdr, (size_t)hdr->nr_pages);
+}
+
+XS_API int xencall_buffers_never_fault(xencall_handle *xcall)
+{
+    int r, saved = errno;
+
+    lock(xcall);
+    /* Not known yet: find out now (a failure just means "no"). */
+    if (xcall->bufdev == XS_BUFDEV_UNKNOWN)
+        (void)osdep_xencall_probe_bufdev(xcall);
+    r = xcall->bufdev == XS_BUFDEV_OPEN;
+    unlock(xcall);
+    errno = saved;
+    return r;
+}
+
+void xs__call_cache_release(xencall_handle *xcall)
+{
+    const struct xs_call_cache_stats *s = &xcall->stats;
+    int cached = 0;
+
+    for (int i = 0; i < XS_CALL_CACHE_MAX_PAGES; i++)
+        cached += xcall->cache_nr[i];
+
+    XS_PRESERVE_ERRNO(
+        xtl_log(xcall->logger, XTL_DEBUG, -1, "xencall:buffer",
+                "total allocations:%d total releases:%d",
+                s->total_allocations, s->total_releases);
+        xtl_log(xcall->logger, XTL_DEBUG, -1, "xencall:buffer",
+                "current allocations:%d maximum allocations:%d",
+                s->current_allocations, s->maximum_allocations);
+        xtl_log(xcall->logger, XTL_DEBUG, -1, "xencall:buffer",
+                "cache current size:%d", cached);
+        xtl_log(xcall->logger, XTL_DEBUG, -1, "xencall:buffer",
+                "cache hits:%d misses:%d toobig:%d",
+                s->cache_hits, s->cache_misses, s->cache_toobig));
+
+    for (int i = 0; i < XS_CALL_CACHE_MAX_PAGES; i++) {
+        while (xcall->cache_nr[i] > 0)
+            osdep_free_pages(xcall, xcall->cache[i][--xcall->cache_nr[i]],
+                             (size_t)i + 1);
+    }
+}

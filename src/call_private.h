@@ -1,0 +1,83 @@
+/*
+ * call_private.h - the xencall handle and its kernel back end.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#ifndef XS_CALL_PRIVATE_H
+#define XS_CALL_PRIVATE_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include <xencall.h>
+#include <xentoollog.h>
+
+#include "toolcore_private.h"
+
+/* State of the optional hypercall-buffer device (/dev/xen/hypercall). */
+enum xs_call_bufdev {
+    XS_BUFDEV_UNKNOWN = 0,  /* not probed yet: opened lazily */
+    XS_BUFDEV_ABSENT,       /* not there: buffers are locked anonymous memory */
+    XS_BUFDEV_OPEN,         /* buf_fd is open */
+};
+
+/*
+ * Buffer cache: freed buffers of 1..XS_CALL_CACHE_MAX_PAGES pages are
+ * kept (up to XS_CALL_CACHE_PER_SIZE of each size) so the common small
+ * alloc/free cycle costs no system call.
+ */
+#define XS_CALL_CACHE_MAX_PAGES 4
+#define XS_CALL_CACHE_PER_SIZE  4
+
+struct xs_call_cache_stats {
+    int total_allocations, total_releases;
+    int current_allocations, maximum_allocations;
+    int cache_hits, cache_misses, cache_toobig;
+};
+
+struct xencall_handle {
+    Xentoolcore__Active_Handle tc_ah;   /* restrict_all neuters the fds */
+    xentoollog_logger *logger;
+    unsigned flags;                     /* XENCALL_OPENFLAG_* */
+    int fd;                             /* privcmd, -1 when not open */
+    int buf_fd;                         /* buffer device, -1 when not open */
+    int bufdev;                         /* enum xs_call_bufdev */
+    /*
+     * Per handle (upstream: one process-global mutex), so threads using
+     * different handles never contend.  Guards the cache, the statistics
+     * and the lazy opening of the buffer device.  Unused with
+     * XENCALL_OPENFLAG_NON_REENTRANT.
+     */
+    pthread_mutex_t lock;
+    void *cache[XS_CALL_CACHE_MAX_PAGES][XS_CALL_CACHE_PER_SIZE];
+    int cache_nr[XS_CALL_CACHE_MAX_PAGES];
+    struct xs_call_cache_stats stats;
+};
+
+/* --- osdep: every function returns 0 / a result, or -errno --- */
+
+/* Open the privileged-command device into xcall->fd. */
+int osdep_xencall_open(xencall_handle *xcall);
+/* Close whatever is open (privcmd and buffer device). */
+int osdep_xencall_close(xencall_handle *xcall);
+/*
+ * Probe/open the buffer device: sets xcall->bufdev to XS_BUFDEV_OPEN or
+ * XS_BUFDEV_ABSENT and returns 0, or returns -errno (state unchanged).
+ * Called with the handle lock held.
+ */
+int osdep_xencall_probe_bufdev(xencall_handle *xcall);
+/* One hypercall; returns its (non-negative) result or -errno. */
+long osdep_hypercall(xencall_handle *xcall, unsigned int op,
+                     const uint64_t args[5]);
+/* nr_pages (non-zero, size checked) fresh pages in *out. */
+int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out);
+/* Release pages from osdep_alloc_pages(); keeps errno. */
+void osdep_free_pages(xencall_handle *xcall, void *p, size_t nr_pages);
+
+/* --- buffer layer (call_buffer.c) --- */
+void xs__call_cache_init(xencall_handle *xcall);
+/* Log the statistics and release every cached buffer (at close). */
+void xs__call_cache_release(xencall_handle *xcall);
+
+#endif /* XS_CALL_PRIVATE_H */

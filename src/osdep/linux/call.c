@@ -1,0 +1,125 @@
+/*
+ * linux/call.c - xencall on Linux: privcmd hypercalls and buffers from
+ * /dev/xen/hypercall or locked anonymous memory.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include "call_private.h"
+#include "xs_internal.h"
+#include "osdep/sys.h"
+#include "osdep/linux/xen-linux-uapi.h"
+
+#define PRIVCMD_DEV    "/dev/xen/privcmd"
+#define PRIVCMD_PROC   "/proc/xen/privcmd"
+#define HYPERCALL_DEV  "/dev/xen/hypercall"
+
+int osdep_xencall_open(xencall_handle *xcall)
+{
+    int fd = xs_sys_open(PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
+
+    /* Kernels without devtmpfs nodes only offer the /proc/xen file. */
+    if (fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
+        fd = xs_sys_open(PRIVCMD_PROC, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return xs__neg_errno();
+    xcall->fd = fd;
+    return 0;
+}
+
+int osdep_xencall_close(xencall_handle *xcall)
+{
+    int rc = 0;
+
+    if (xcall->buf_fd >= 0 && xs_sys_close(xcall->buf_fd) < 0)
+        rc = xs__neg_errno();
+    xcall->buf_fd = -1;
+    if (xcall->fd >= 0 && xs_sys_close(xcall->fd) < 0 && rc == 0)
+        rc = xs__neg_errno();
+    xcall->fd = -1;
+    return rc;
+}
+
+int osdep_xencall_probe_bufdev(xencall_handle *xcall)
+{
+    int fd = xs_sys_open(HYPERCALL_DEV, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        /* Only a kernel without the device (< 4.18) means "none". */
+        if (errno != ENOENT)
+            return xs__neg_errno();
+        xcall->bufdev = XS_BUFDEV_ABSENT;
+        return 0;
+    }
+    xcall->buf_fd = fd;
+    xcall->bufdev = XS_BUFDEV_OPEN;
+    return 0;
+}
+
+long osdep_hypercall(xencall_handle *xcall, unsigned int op,
+                     const uint64_t args[5])
+{
+    struct xs_privcmd_hypercall h = {
+        .op = op,
+        .arg = { args[0], args[1], args[2], args[3], args[4] },
+    };
+    /* ioctl() returns int: results above 31 bits are lost, as upstream. */
+    int rc = xs_sys_ioctl(xcall->fd, XS_IOCTL_PRIVCMD_HYPERCALL, &h);
+
+    return rc < 0 ? xs__neg_errno() : rc;
+}
+
+int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
+{
+    size_t len = nr_pages << XS_PAGE_SHIFT;     /* checked by the caller */
+    void *p;
+
+    if (xcall->bufdev == XS_BUFDEV_OPEN) {
+        /* Kernel memory that is never migrated: hypercalls cannot fault. */
+        p = xs_sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+                        xcall->buf_fd, 0);
+        if (p == MAP_FAILED)
+            return xs__neg_errno();
+        *out = p;
+        return 0;
+    }
+
+    p = xs_sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+    if (p == MAP_FAILED)
+        return xs__neg_errno();
+    /*
+     * Keep the pages out of fork children: a child's copy-on-write would
+     * otherwise move the parent's locked pages under a hypercall.
+     */
+    if (xs_sys_madvise(p, len, MADV_DONTFORK) < 0) {
+        int rc = xs__neg_errno();
+
+        xs__munmap_keep_errno(p, len);
+        return rc;
+    }
+    /*
+     * Touch every page after DONTFORK: a fork between mmap and madvise
+     * may have made them copy-on-write; writing breaks that now, not in
+     * the hypervisor.
+     */
+    for (size_t off = 0; off < len; off += XS_PAGE_SIZE)
+        ((volatile char *)p)[off] = 0;
+    *out = p;
+    return 0;
+}
+
+void osdep_free_pages(xencall_handle *xcall, void *p, size_t nr_pages)
+{
+    size_t len = nr_pages << XS_PAGE_SHIFT;
+    int saved = errno;
+
+    if (xcall->bufdev != XS_BUFDEV_OPEN)
+        (void)xs_sys_madvise(p, len, MADV_DOFORK);
+    (void)xs_sys_munmap(p, len);
+    errno = saved;
+}
