@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-only
+"""Header checks for libxenstable (meson suite 'headers').
+
+  check_headers.py compile MODE HEADER   one public or bundled header alone
+  check_headers.py protos HEADER         our prototypes == upstream's
+  check_headers.py layout                bundled xen/ ABI == system xen/ ABI
+  check_headers.py uapi                  xen-linux-uapi.h == <xen/sys/*.h>
+
+Paths come from the environment: XS_SRCDIR (source root), CC, CXX.
+Exit 0 = pass, 1 = fail, 77 = skip (a needed tool or header is missing).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get('XS_SRCDIR',
+                     os.path.dirname(os.path.dirname(os.path.dirname(
+                         os.path.abspath(__file__)))))
+INC = os.path.join(SRC, 'include')
+HERE = os.path.join(SRC, 'tests', 'headers')
+UAPI_DIR = os.path.join(SRC, 'src', 'osdep', 'linux')
+CC = os.environ.get('CC', 'gcc').split()
+CXX = os.environ.get('CXX', 'g++').split()
+SKIP = 77
+
+# Public headers whose upstream (Debian libxen-dev) counterpart exists.
+UPSTREAM = {
+    'xentoollog.h': '/usr/include/xentoollog.h',
+    'xentoolcore.h': '/usr/include/xentoolcore.h',
+    'xenevtchn.h': '/usr/include/xenevtchn.h',
+    'xengnttab.h': '/usr/include/xengnttab.h',
+    'xencall.h': '/usr/include/xencall.h',
+    'xenforeignmemory.h': '/usr/include/xenforeignmemory.h',
+    'xendevicemodel.h': '/usr/include/xendevicemodel.h',
+    'xenhypfs.h': '/usr/include/xenhypfs.h',
+    # Not in Xen 4.17: checked against the Xen 4.21 prototypes instead.
+    'xenmanage.h': os.path.join(HERE, 'upstream-xenmanage.h'),
+}
+# Functions each header must declare (the ~104 stable functions + toollog
+# and toolcore).  A missing or extra declaration fails `protos'.
+EXPECTED_COUNT = {
+    'xentoollog.h': 8, 'xentoolcore.h': 1, 'xenevtchn.h': 12,
+    'xengnttab.h': 20, 'xencall.h': 15, 'xenforeignmemory.h': 9,
+    'xendevicemodel.h': 26, 'xenhypfs.h': 6, 'xenmanage.h': 4,
+}
+
+
+def run(cmd, **kw):
+    print('+ ' + ' '.join(cmd), flush=True)
+    return subprocess.run(cmd, **kw)
+
+
+def have(tool):
+    return shutil.which(tool[0]) is not None
+
+
+def tu_for(header):
+    # Something besides the header so that -pedantic has a non-empty TU.
+    return '#include <%s>\nint xs_header_check_dummy;\n' % header
+
+
+def compile_tu(compiler, flags, text, lang='c', out=None):
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, 't.' + ('cc' if lang == 'c++' else 'c'))
+        with open(src, 'w') as f:
+            f.write(text)
+        cmd = compiler + flags + ['-x', lang, src]
+        cmd += ['-o', out] if out else ['-fsyntax-only']
+        return run(cmd).returncode == 0
+
+
+MODES = {
+    # name: (compiler, flags, lang)
+    'c99': ('cc', ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Werror'], 'c'),
+    'ansi': ('cc', ['-ansi', '-pedantic', '-Wall', '-Werror'], 'c'),
+    'cxx': ('cxx', ['-std=c++11', '-Wall', '-Wextra', '-Werror'], 'c++'),
+    'clang': ('clang', ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Werror'], 'c'),
+    'clangxx': ('clang++', ['-std=c++11', '-Wall', '-Wextra', '-Werror'], 'c++'),
+    # Against Debian's Xen headers: our top-level headers only, in a
+    # directory without our xen/, so <xen/...> is the system's.
+    'system': ('cc', ['-std=gnu99', '-Wall', '-Wextra', '-Werror'], 'c'),
+    'systemxx': ('cxx', ['-std=c++11', '-Wall', '-Werror'], 'c++'),
+}
+
+
+def public_only_dir(d):
+    for name in os.listdir(INC):
+        if name.endswith('.h'):
+            shutil.copy(os.path.join(INC, name), d)
+    return d
+
+
+def cmd_compile(mode, header):
+    comp, flags, lang = MODES[mode]
+    compiler = {'cc': CC, 'cxx': CXX}.get(comp, [comp])
+    if not have(compiler):
+        print('SKIP: no ' + compiler[0])
+        return SKIP
+    extra = []
+    if header.startswith('xen/'):
+        # Bundled headers: tools-only ones need __XEN_TOOLS__; check the
+        # others both ways.
+        variants = [['-D__XEN_TOOLS__']]
+        if header != 'xen/domctl.h':
+            variants.append([])
+    else:
+        variants = [[]]
+    ok = True
+    if mode.startswith('system'):
+        if header.startswith('xen/'):
+            print('SKIP: bundled header')
+            return SKIP
+        if not os.path.exists('/usr/include/xen/xen.h'):
+            print('SKIP: no system Xen headers (libxen-dev)')
+            return SKIP
+        with tempfile.TemporaryDirectory() as d:
+            public_only_dir(d)
+            for v in variants:
+                ok &= compile_tu(compiler, flags + v + ['-I' + d],
+                                 tu_for(header), lang)
+        return 0 if ok else 1
+    text = tu_for(header)
+    if lang == 'c++' and header in EXPECTED_COUNT:
+        # Re-declaring each function with C linkage is an error if the
+        # header (missing its extern "C" guard) gave it C++ linkage.
+        decls = declarations(os.path.join(INC, header), [INC])
+        text += ''.join('extern "C" %s\n' % d for d in decls.values())
+    for v in variants:
+        ok &= compile_tu(compiler, flags + v + extra + ['-I' + INC],
+                         text, lang)
+    return 0 if ok else 1
+
+
+# --- prototype comparison -------------------------------------------------
+
+FUNC_RE = re.compile(r'\b((?:xen|xtl_)\w*)\s*\(')
+
+
+def declarations(header_path, incdirs, defines=()):
+    """Top-level function declarations of one header, after preprocessing
+    (comments, macros and #if resolved), as {name: text}."""
+    text = '#include "%s"\n' % header_path
+    cmd = CC + ['-E', '-P', '-std=gnu99'] + list(defines)
+    cmd += ['-I' + i for i in incdirs] + ['-x', 'c', '-']
+    p = subprocess.run(cmd, input=text, capture_output=True, text=True)
+    if p.returncode:
+        sys.stderr.write(p.stderr)
+        raise SystemExit(1)
+    # Only declarations from the header file itself, not its includes:
+    # re-run with line markers to know where each line came from.
+    cmd[cmd.index('-P')] = '-dI'
+    p = subprocess.run(cmd, input=text, capture_output=True, text=True)
+    own, keep = [], False
+    target = os.path.realpath(header_path)
+    for line in p.stdout.splitlines():
+        m = re.match(r'# \d+ "([^"]+)"', line)
+        if m:
+            keep = os.path.realpath(m.group(1)) == target
+            continue
+        if keep and not line.startswith('#'):
+            own.append(line)
+    body = ' '.join(own)
+    decls, depth, cur = {}, 0, ''
+    for ch in body:
+        cur += ch
+        if ch == '{':
+            depth += 1
+        elif ch == '}':
+            depth -= 1
+        elif ch == ';' and depth == 0:
+            stmt = ' '.join(cur.split())
+            cur = ''
+            if stmt.startswith(('typedef', 'struct', 'enum', 'union', 'extern "C"')) \
+                    and '(' not in stmt.split('{')[0]:
+                continue
+            m = FUNC_RE.search(stmt)
+            if m and not stmt.startswith('typedef'):
+                decls[m.group(1)] = stmt
+    return decls
+
+
+def cmd_protos(header):
+    upstream = UPSTREAM[header]
+    if not os.path.exists(upstream):
+        print('SKIP: %s not installed (libxen-dev)' % upstream)
+        return SKIP
+    ours = declarations(os.path.join(INC, header), [INC])
+    theirs = declarations(upstream, ['/usr/include'])
+    ok = True
+    want = EXPECTED_COUNT[header]
+    if len(ours) != want:
+        print('FAIL: %s declares %d functions, expected %d: %s'
+              % (header, len(ours), want, sorted(ours)))
+        ok = False
+    missing = sorted(set(theirs) - set(ours))
+    extra = sorted(set(ours) - set(theirs))
+    if missing:
+        print('FAIL: missing from our %s: %s' % (header, missing))
+        ok = False
+    if extra:
+        print('FAIL: not in upstream %s: %s' % (header, extra))
+        ok = False
+    # Redeclare every one of our prototypes after upstream's header: the
+    # compiler rejects any difference in return or parameter types,
+    # pointer constness, or variadic-ness as a conflicting declaration.
+    tu = ['#include "%s"' % upstream]
+    tu += [ours[n] for n in sorted(ours)]
+    # ...and the other way round, to catch a stray K&R-style "()" in ours.
+    with tempfile.TemporaryDirectory() as d:
+        ok &= compile_tu(CC, ['-std=gnu11', '-Wall', '-Werror',
+                              '-I/usr/include', '-I' + HERE],
+                         '\n'.join(tu) + '\n', 'c')
+        tu2 = ['#include "%s"' % os.path.join(INC, header)]
+        tu2 += [theirs[n] for n in sorted(theirs)]
+        ok &= compile_tu(CC, ['-std=gnu11', '-Wall', '-Werror', '-I' + INC],
+                         '\n'.join(tu2) + '\n', 'c')
+    print('%s: %d prototypes compared' % (header, len(ours)))
+    return 0 if ok else 1
+
+
+# --- layout comparison ----------------------------------------------------
+
+def build_and_run(src, flags, incdirs):
+    with tempfile.TemporaryDirectory() as d:
+        exe = os.path.join(d, 'probe')
+        cmd = CC + ['-std=gnu11', '-Wall', '-Werror'] + flags
+        cmd += ['-I' + i for i in incdirs] + [src, '-o', exe]
+        if run(cmd).returncode:
+            return None
+        p = subprocess.run([exe], capture_output=True, text=True)
+        if p.returncode:
+            return None
+        return p.stdout
+
+
+def diff_outputs(label, ours, theirs):
+    if ours is None or theirs is None:
+        print('FAIL: %s: probe did not build/run' % label)
+        return False
+    a, b = ours.splitlines(), theirs.splitlines()
+    if a == b:
+        print('%s: %d items identical' % (label, len(a)))
+        return True
+    import difflib
+    print('FAIL: %s differs (--- system, +++ ours):' % label)
+    sys.stdout.writelines(l + '\n' for l in difflib.unified_diff(
+        b, a, 'system', 'ours', lineterm='', n=0))
+    return False
+
+
+def cmd_layout():
+    if not os.path.exists('/usr/include/xen/hvm/dm_op.h'):
+        print('SKIP: no system Xen headers (libxen-dev)')
+        return SKIP
+    src = os.path.join(HERE, 'layout.c')
+    ok = True
+    for tools in (['-D__XEN_TOOLS__'], []):
+        label = 'layout%s' % (' with __XEN_TOOLS__' if tools else '')
+        ours = build_and_run(src, tools + ['-DXS_LAYOUT_OURS'], [INC])
+        theirs = build_and_run(src, tools, ['/usr/include'])
+        ok &= diff_outputs(label, ours, theirs)
+    return 0 if ok else 1
+
+
+def cmd_uapi():
+    if not os.path.exists('/usr/include/xen/sys/privcmd.h'):
+        print('SKIP: no <xen/sys/privcmd.h> (libxen-dev)')
+        return SKIP
+    src = os.path.join(HERE, 'uapi-layout.c')
+    ours = build_and_run(src, ['-DXS_LAYOUT_OURS'], [INC, UAPI_DIR])
+    theirs = build_and_run(src, ['-D__XEN_TOOLS__'], ['/usr/include'])
+    return 0 if diff_outputs('uapi', ours, theirs) else 1
+
+
+def main(argv):
+    if argv[1] == 'compile':
+        return cmd_compile(argv[2], argv[3])
+    if argv[1] == 'protos':
+        return cmd_protos(argv[2])
+    if argv[1] == 'layout':
+        return cmd_layout()
+    if argv[1] == 'uapi':
+        return cmd_uapi()
+    print(__doc__)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
