@@ -4,6 +4,7 @@
 # Markers: "@@XS BEGIN <prog> <impl>", "@@XS END <prog> <impl> rc=<n>",
 # "@@XS DONE".  Everything goes to the console (hvc0 -> Xen -> com1).
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+. /t/env
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -5,6 +5,7 @@
 # Markers: "@@XG UP", "@@XG BEGIN <prog> <impl>", "@@XG END ... rc=<n>",
 # "@@XG DONE".  The console (hvc0) ends up in dom0's xenconsoled log.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+. /t/env
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

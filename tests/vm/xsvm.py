@@ -831,6 +831,7 @@ def build_initrd(a, builddir, cache, root, debs):
     exes = [x for p in a.prog for x in p[1:]] + \
         [x for p in a.pair for x in p[1:]]
     h.update(repr(a.prog + a.pair).encode())
+    h.update((vm_env() + os.environ.get('XSVM_GUEST_TYPE', 'pvh')).encode())
     for exe in exes:
         sha256_file(exe, h)
         for _, lib in ldd(exe):
@@ -872,6 +873,7 @@ def build_initrd(a, builddir, cache, root, debs):
                     upstream_libdir)
         add_program(tree, up, '/t/bin/%s-upstream' % name, builddir,
                     upstream_libdir)
+    tree.write('/t/env', vm_env())
     tree.write('/t/plan', ''.join('%s\n' % n for n in plan))
     tree.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
     tree.write('/init', read_template('init-dom0.sh'), 0o755)
@@ -890,6 +892,19 @@ def build_initrd(a, builddir, cache, root, debs):
     tree.cpio_gz(initrd)
     log('initramfs built in %.1fs' % (time.time() - t0))
     return initrd, xen, vmlinuz
+
+
+def vm_env():
+    """Host settings passed into the VMs (sourced by the /init scripts)."""
+    out = ''
+    for var in ('XSVM_PROG_TIMEOUT', 'XSVM_TIMEOUT_MS',
+                'XSVM_GUEST_BOOT_TIMEOUT'):
+        val = os.environ.get(var, '')
+        if val:
+            if not val.isdigit():
+                raise Failure('%s must be a number' % var)
+            out += 'export %s=%s\n' % (var, val)
+    return out
 
 
 def lib_sonames(root, deb):
@@ -932,7 +947,12 @@ def build_twodom(tree, root, kver, vmlinuz, upstream_libdir, builddir,
               '/etc/xen'):
         tree.mkdir(d)
     tree.copy(vmlinuz, '/boot/vmlinuz', 0o644)
-    tree.write('/etc/xen/guest.cfg', read_template('guest.cfg'))
+    cfg = read_template('guest.cfg')
+    gtype = os.environ.get('XSVM_GUEST_TYPE', 'pvh')
+    if gtype not in ('pvh', 'pv'):
+        raise Failure('XSVM_GUEST_TYPE must be pvh or pv')
+    cfg = cfg.replace('type = "pvh"', 'type = "%s"' % gtype)
+    tree.write('/etc/xen/guest.cfg', cfg)
     tree.write('/t/twodom.sh', read_template('twodom.sh'))
     tree.write('/etc/xen/xl.conf', '# empty: defaults\n')
 
@@ -948,6 +968,7 @@ def build_twodom(tree, root, kver, vmlinuz, upstream_libdir, builddir,
                     upstream_libdir)
         add_program(g, pup, '/t/bin/%s-peer-upstream' % name, builddir,
                     upstream_libdir)
+    g.write('/t/env', vm_env())
     g.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
     g.write('/init', read_template('init-guest.sh'), 0o755)
     g.cpio_gz(tree.p('/boot/guest-initrd.gz'))
