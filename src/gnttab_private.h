@@ -1,0 +1,105 @@
+/*
+ * gnttab_private.h - the grant-table handle (shared by gnttab and gntshr,
+ * as upstream's header makes both public types the same struct) and the
+ * kernel back end behind it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ *
+ * src/gnttab.c and src/gntshr.c own life cycle and argument checks; the
+ * osdep_gnttab_* / osdep_gntshr_* functions (src/osdep/<os>/) talk to
+ * the kernel and return 0 (or a result) on success, -errno on failure.
+ */
+#ifndef XS_GNTTAB_PRIVATE_H
+#define XS_GNTTAB_PRIVATE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <xengnttab.h>
+#include <xentoollog.h>
+
+#include "toolcore_private.h"
+
+/* "No notification" for either notify argument. */
+#define XS_GNT_NO_NOTIFY ((uint32_t)-1)
+
+/*
+ * One mapping this handle made: where it is, how many pages, and the
+ * kernel's cookie for it (the gntdev index), so that unmapping needs no
+ * round trip to ask the kernel.
+ */
+struct xs_gnt_mapping {
+    struct xs_gnt_mapping *next;
+    void *addr;
+    uint32_t count;
+    uint64_t index;
+};
+
+struct xengntdev_handle {
+    /* First, so the restrict callback can recover the handle. */
+    Xentoolcore__Active_Handle tc_ah;
+    xentoollog_logger *logger;  /* caller's, or the static default */
+    int fd;
+    /* gnttab only: the mappings made through this handle. */
+    pthread_mutex_t maps_lock;  /* QEMU maps and unmaps from many threads */
+    struct xs_gnt_mapping *maps;
+};
+
+/* ---- mapping bookkeeping (src/gnttab_maps.c) ------------------------- */
+
+/*
+ * Record a mapping, using node (allocated by the caller before it asked
+ * the kernel, so that recording cannot fail).  Any older record that
+ * overlaps it is stale (the kernel could not have handed out the range
+ * otherwise) and is dropped.
+ */
+void xs__gntmap_insert(struct xengntdev_handle *h, struct xs_gnt_mapping *node,
+                       void *addr, uint32_t count, uint64_t index);
+/*
+ * Remove and return the record that starts at addr, or NULL.  The caller
+ * owns the node and either frees it or gives it back with insert.
+ */
+struct xs_gnt_mapping *xs__gntmap_take(struct xengntdev_handle *h, void *addr);
+/* Free every record (at close; the mappings themselves stay valid). */
+void xs__gntmap_clear(struct xengntdev_handle *h);
+
+/* ---- the kernel back end -------------------------------------------- */
+
+int osdep_gnttab_open(struct xengntdev_handle *h);
+int osdep_gnttab_close(struct xengntdev_handle *h);
+int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count);
+/*
+ * Map count grants: the domid of ref i is domids[i * domids_stride]
+ * (stride 0: one domid for all).  notify_offset / notify_port as the
+ * public notify call, XS_GNT_NO_NOTIFY for none.  node is recorded on
+ * success and untouched on failure.
+ */
+int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
+                           const uint32_t *domids, uint32_t domids_stride,
+                           const uint32_t *refs, int prot,
+                           uint32_t notify_offset, evtchn_port_t notify_port,
+                           struct xs_gnt_mapping *node, void **addr);
+int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count);
+int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
+                            xengnttab_grant_copy_segment_t *segs);
+int osdep_gnttab_dmabuf_exp_from_refs(struct xengntdev_handle *h,
+                                      uint32_t domid, uint32_t flags,
+                                      uint32_t count, const uint32_t *refs,
+                                      uint32_t *fd);
+int osdep_gnttab_dmabuf_exp_wait_released(struct xengntdev_handle *h,
+                                          uint32_t fd, uint32_t wait_to_ms);
+int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
+                                    uint32_t fd, uint32_t count,
+                                    uint32_t *refs);
+int osdep_gnttab_dmabuf_imp_release(struct xengntdev_handle *h, uint32_t fd);
+
+int osdep_gntshr_open(struct xengntdev_handle *h);
+int osdep_gntshr_close(struct xengntdev_handle *h);
+int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
+                       uint32_t count, uint32_t *refs, int writable,
+                       uint32_t notify_offset, evtchn_port_t notify_port,
+                       void **addr);
+int osdep_gntshr_unshare(struct xengntdev_handle *h, void *addr,
+                         uint32_t count);
+
+#endif /* XS_GNTTAB_PRIVATE_H */

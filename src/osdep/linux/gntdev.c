@@ -1,0 +1,331 @@
+/*
+ * gntdev.c - mapping other domains' grants through Linux's /dev/xen/gntdev.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ *
+ * MAP_GRANT_REF reserves slots in the device and returns their index,
+ * which is then the mmap() offset.  We remember (addr, count, index) of
+ * every mapping so that unmapping is munmap + UNMAP_GRANT_REF without
+ * upstream's GET_OFFSET_FOR_VADDR round trip; an address we do not know
+ * still takes upstream's path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "xs_internal.h"
+#include "osdep/sys.h"
+#include "osdep/linux/xen-linux-uapi.h"
+#include "gnttab_private.h"
+
+#define GNTDEV_DEV "/dev/xen/gntdev"
+
+/*
+ * A grant the hypervisor must page in first makes mmap() fail with
+ * EAGAIN.  Upstream retries forever; we give up after about five
+ * seconds (each retry sleeps 1 ms) and report EAGAIN, so a grant that
+ * never comes back cannot hang the caller.
+ */
+#define MAP_EAGAIN_RETRIES 5000
+#define MAP_EAGAIN_SLEEP_US 1000
+
+/* MAP_GRANT_REF arguments up to this size live on the stack. */
+#define MAP_ARG_STACK_BYTES 1024
+
+_Static_assert(sizeof(xengnttab_grant_copy_segment_t) == 24,
+               "grant copy segments go to the kernel unchanged");
+_Static_assert(offsetof(xengnttab_grant_copy_segment_t, status) == 20,
+               "grant copy segments go to the kernel unchanged");
+
+static void gt_log(struct xengntdev_handle *h, int err, const char *what)
+{
+    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, "gnttab",
+                              "%s failed", what));
+}
+
+int osdep_gnttab_open(struct xengntdev_handle *h)
+{
+    int fd = xs_sys_open(GNTDEV_DEV, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return xs__neg_errno();
+    h->fd = fd;
+    return 0;
+}
+
+int osdep_gnttab_close(struct xengntdev_handle *h)
+{
+    int fd = h->fd;
+
+    if (fd < 0)
+        return 0;
+    h->fd = -1;
+    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
+}
+
+int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count)
+{
+    struct xs_ioctl_gntdev_set_max_grants arg = { .count = count };
+
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_MAX_GRANTS, &arg) < 0) {
+        /* Newer kernels dropped the ioctl and have no limit to set. */
+        if (errno == ENOTTY)
+            return 0;
+        gt_log(h, errno, "ioctl SET_MAX_GRANTS");
+        return xs__neg_errno();
+    }
+    return 0;
+}
+
+/* Give slots back to the device; errno is kept for the caller's error. */
+static void release_slots(struct xengntdev_handle *h, uint64_t index,
+                          uint32_t count)
+{
+    struct xs_ioctl_gntdev_unmap_grant_ref arg = {
+        .index = index, .count = count,
+    };
+
+    XS_PRESERVE_ERRNO(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF,
+                                   &arg));
+}
+
+static void *mmap_slots(struct xengntdev_handle *h, size_t bytes, int prot,
+                        uint64_t index)
+{
+    void *addr;
+
+    for (int tries = 0; ; tries++) {
+        addr = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd,
+                           (off_t)index);
+        if (addr != MAP_FAILED || errno != EAGAIN
+            || tries >= MAP_EAGAIN_RETRIES)
+            return addr;
+        xs_sys_usleep(MAP_EAGAIN_SLEEP_US);
+        errno = EAGAIN;
+    }
+}
+
+int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
+                           const uint32_t *domids, uint32_t domids_stride,
+                           const uint32_t *refs, int prot,
+                           uint32_t notify_offset, evtchn_port_t notify_port,
+                           struct xs_gnt_mapping *node, void **addrp)
+{
+    uint64_t stackbuf[MAP_ARG_STACK_BYTES / sizeof(uint64_t)];
+    struct xs_ioctl_gntdev_map_grant_ref *map;
+    struct xs_ioctl_gntdev_unmap_notify notify = { 0 };
+    size_t argsize, bytes = (size_t)count << XS_PAGE_SHIFT;
+    void *addr;
+    int rc = 0;
+
+    /* Header plus count refs; the caller checked count * page size. */
+    if (xs__mul_overflows(count, sizeof(map->refs[0]), &argsize)
+        || __builtin_add_overflow(argsize, offsetof(struct
+                                  xs_ioctl_gntdev_map_grant_ref, refs),
+                                  &argsize))
+        return -EINVAL;
+    if (argsize <= sizeof(stackbuf)) {
+        map = (void *)stackbuf;
+    } else {
+        map = malloc(argsize);
+        if (!map)
+            return -ENOMEM;
+    }
+    memset(map, 0, offsetof(struct xs_ioctl_gntdev_map_grant_ref, refs));
+    map->count = count;
+    for (uint32_t i = 0; i < count; i++) {
+        map->refs[i].domid = domids[(size_t)i * domids_stride];
+        map->refs[i].ref = refs[i];
+    }
+
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_MAP_GRANT_REF, map) < 0) {
+        rc = xs__neg_errno();
+        gt_log(h, -rc, "ioctl MAP_GRANT_REF");
+        goto out;
+    }
+
+    addr = mmap_slots(h, bytes, prot, map->index);
+    if (addr == MAP_FAILED) {
+        rc = xs__neg_errno();
+        gt_log(h, -rc, "mmap of granted pages");
+        release_slots(h, map->index, count);
+        goto out;
+    }
+
+    notify.index = map->index;
+    if (notify_offset < bytes) {
+        notify.index += notify_offset;
+        notify.action |= XS_UNMAP_NOTIFY_CLEAR_BYTE;
+    }
+    if (notify_port != XS_GNT_NO_NOTIFY) {
+        notify.event_channel_port = notify_port;
+        notify.action |= XS_UNMAP_NOTIFY_SEND_EVENT;
+    }
+    if (notify.action
+        && xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notify) < 0) {
+        rc = xs__neg_errno();
+        gt_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
+        xs__munmap_keep_errno(addr, bytes);
+        release_slots(h, map->index, count);
+        goto out;
+    }
+
+    xs__gntmap_insert(h, node, addr, count, map->index);
+    *addrp = addr;
+out:
+    if (map != (void *)stackbuf)
+        free(map);
+    return rc;
+}
+
+int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count)
+{
+    struct xs_ioctl_gntdev_unmap_grant_ref unmap = { 0 };
+    struct xs_gnt_mapping *m = xs__gntmap_take(h, addr);
+    size_t bytes = (size_t)count << XS_PAGE_SHIFT;
+
+    if (m) {
+        if (m->count != count) {
+            /* Only whole mappings can be unmapped (the kernel's rule). */
+            xs__gntmap_insert(h, m, m->addr, m->count, m->index);
+            return -EINVAL;
+        }
+        unmap.index = m->index;
+    } else {
+        /* Not one of ours as far as we know: ask the kernel, as upstream. */
+        struct xs_ioctl_gntdev_get_offset_for_vaddr q = {
+            .vaddr = (uintptr_t)addr,
+        };
+
+        if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q) < 0)
+            return xs__neg_errno();
+        if (q.count != count)
+            return -EINVAL;
+        unmap.index = q.offset;
+    }
+    unmap.count = count;
+
+    if (xs_sys_munmap(addr, bytes) < 0) {
+        int rc = xs__neg_errno();
+
+        if (m)      /* still mapped: keep knowing about it */
+            xs__gntmap_insert(h, m, m->addr, m->count, m->index);
+        return rc;
+    }
+    free(m);
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap) < 0)
+        return xs__neg_errno();
+    return 0;
+}
+
+int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
+                            xengnttab_grant_copy_segment_t *segs)
+{
+    struct xs_ioctl_gntdev_grant_copy arg = {
+        .count = count, .segments = segs,
+    };
+
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GRANT_COPY, &arg) < 0) {
+        gt_log(h, errno, "ioctl GRANT_COPY");
+        return xs__neg_errno();
+    }
+    return 0;
+}
+
+/*
+ * dma-buf: the kernel's answer (including ENOTTY from a driver built
+ * without dma-buf support) is passed on unchanged, as upstream does.
+ */
+int osdep_gnttab_dmabuf_exp_from_refs(struct xengntdev_handle *h,
+                                      uint32_t domid, uint32_t flags,
+                                      uint32_t count, const uint32_t *refs,
+                                      uint32_t *fd)
+{
+    struct xs_ioctl_gntdev_dmabuf_exp_from_refs *arg;
+    size_t size;
+    int rc = 0;
+
+    if (xs__mul_overflows(count, sizeof(uint32_t), &size)
+        || __builtin_add_overflow(size, offsetof(struct
+                                  xs_ioctl_gntdev_dmabuf_exp_from_refs, refs),
+                                  &size))
+        return -EINVAL;
+    arg = calloc(1, size);
+    if (!arg)
+        return -ENOMEM;
+    arg->flags = flags;
+    arg->count = count;
+    arg->domid = domid;
+    memcpy(arg->refs, refs, (size_t)count * sizeof(uint32_t));
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS, arg) < 0) {
+        rc = xs__neg_errno();
+        gt_log(h, -rc, "ioctl DMABUF_EXP_FROM_REFS");
+    } else {
+        *fd = arg->fd;
+    }
+    free(arg);
+    return rc;
+}
+
+int osdep_gnttab_dmabuf_exp_wait_released(struct xengntdev_handle *h,
+                                          uint32_t fd, uint32_t wait_to_ms)
+{
+    struct xs_ioctl_gntdev_dmabuf_exp_wait_released arg = {
+        .fd = fd, .wait_to_ms = wait_to_ms,
+    };
+
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED,
+                     &arg) < 0) {
+        /* The buffer is already gone: that is what the caller waits for. */
+        if (errno == ENOENT) {
+            errno = 0;
+            return 0;
+        }
+        gt_log(h, errno, "ioctl DMABUF_EXP_WAIT_RELEASED");
+        return xs__neg_errno();
+    }
+    return 0;
+}
+
+int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
+                                    uint32_t fd, uint32_t count,
+                                    uint32_t *refs)
+{
+    struct xs_ioctl_gntdev_dmabuf_imp_to_refs *arg;
+    size_t size;
+    int rc = 0;
+
+    if (xs__mul_overflows(count, sizeof(uint32_t), &size)
+        || __builtin_add_overflow(size, offsetof(struct
+                                  xs_ioctl_gntdev_dmabuf_imp_to_refs, refs),
+                                  &size))
+        return -EINVAL;
+    arg = calloc(1, size);          /* reserved must be 0 */
+    if (!arg)
+        return -ENOMEM;
+    arg->fd = fd;
+    arg->count = count;
+    arg->domid = domid;
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_TO_REFS, arg) < 0) {
+        rc = xs__neg_errno();
+        gt_log(h, -rc, "ioctl DMABUF_IMP_TO_REFS");
+    } else {
+        memcpy(refs, arg->refs, (size_t)count * sizeof(uint32_t));
+    }
+    free(arg);
+    return rc;
+}
+
+int osdep_gnttab_dmabuf_imp_release(struct xengntdev_handle *h, uint32_t fd)
+{
+    struct xs_ioctl_gntdev_dmabuf_imp_release arg = { .fd = fd, .reserved = 0 };
+
+    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_RELEASE, &arg) < 0) {
+        gt_log(h, errno, "ioctl DMABUF_IMP_RELEASE");
+        return xs__neg_errno();
+    }
+    return 0;
+}
