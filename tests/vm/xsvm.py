@@ -150,25 +150,39 @@ def fetch(cache, pkgs):
     return paths
 
 
-def unpack(cache, debs, suite):
-    """dpkg -x every .deb into one tree keyed on the set of .deb names."""
-    names = sorted(os.path.basename(p) for p in debs)
-    key = suite + '-' + \
-        hashlib.sha256('\n'.join(names).encode()).hexdigest()[:16]
-    root = os.path.join(cache, 'root-' + key)
-    stamp = os.path.join(root, '.xsvm-unpacked')
-    if not os.path.exists(stamp):
-        if os.path.exists(root):
-            shutil.rmtree(root)
-        os.makedirs(root)
-        for deb in sorted(debs):
-            run(['dpkg', '-x', deb, root])
-        with open(stamp, 'w') as f:
-            f.write('\n'.join(names) + '\n')
-        # drop roots of older package versions
-        for d in os.listdir(cache):
-            if d.startswith('root-%s-' % suite) and d != 'root-' + key:
-                shutil.rmtree(os.path.join(cache, d), ignore_errors=True)
+def unpack(cache, debs):
+    """dpkg -x the .debs into one tree shared by both suites.
+
+    The tree records which .deb files it holds; new packages are added in
+    place, and the tree is rebuilt from scratch when a package it holds
+    changed version (so no stale files survive an upgrade)."""
+    root = os.path.join(cache, 'root')
+    manifest = os.path.join(root, '.xsvm-unpacked')
+    have = set()
+    if os.path.exists(manifest):
+        with open(manifest) as f:
+            have = set(f.read().split())
+    want = {os.path.basename(d): d for d in debs}
+    pkg = lambda name: name.split('_')[0]
+    want_pkgs = {pkg(n): n for n in want}
+    # a new kernel is a new package name: drop the old one too
+    stale = [n for n in have if n not in want and
+             (pkg(n) in want_pkgs or pkg(n).startswith('linux-image-'))]
+    if stale:
+        log('package versions changed (%s): re-unpacking' % ' '.join(stale))
+        shutil.rmtree(root)
+        have = set()
+    os.makedirs(root, exist_ok=True)
+    for name in sorted(set(want) - have):
+        run(['dpkg', '-x', want[name], root])
+        have.add(name)
+        with open(manifest + '.tmp', 'w') as f:
+            f.write('\n'.join(sorted(have)) + '\n')
+        os.replace(manifest + '.tmp', manifest)
+    # trees of an older cache layout
+    for d in os.listdir(cache):
+        if d.startswith('root-'):
+            shutil.rmtree(os.path.join(cache, d), ignore_errors=True)
     return root
 
 
@@ -728,12 +742,15 @@ def main():
         for tool in ('apt-get', 'dpkg', 'ldd', 'gzip'):
             if not shutil.which(tool):
                 raise Prereq(tool + ' not found')
+        import fcntl
+        lockf = open(os.path.join(cache, '.lock'), 'w')
+        fcntl.flock(lockf, fcntl.LOCK_EX)   # released when we exit
         kpkg = resolve_kernel()
         pkgs = BASE_PKGS + [kpkg] + XEN_LIB_PKGS
         if a.suite == 'twodom':
             pkgs += TOOL_PKGS
         debs = fetch(cache, pkgs)
-        root = unpack(cache, list(debs.values()), a.suite)
+        root = unpack(cache, list(debs.values()))
         initrd, xen, vmlinuz = build_initrd(a, builddir, cache, root, debs)
     except Prereq as e:
         return prereq_or_fail(0, str(e))
@@ -768,7 +785,8 @@ def main():
         diag = ['qemu: ' + l for l in qout.splitlines()[-10:]]
         diag += ['serial tail: ' + l for l in lines[-60:]]
     tap.ok(booted, 'boot %s VM (Xen + dom0%s) and reach %s DONE'
-           % (a.suite, ' + PVH domU' if a.suite == 'twodom' else '', MARK),
+           % (a.suite, ' + %s domU' % os.environ.get('XSVM_GUEST_TYPE', 'pvh')
+              .upper() if a.suite == 'twodom' else '', MARK),
            status if done else 'no %s DONE: %s' % (MARK, status), diag)
 
     allow = load_allowlist(os.path.join(HERE, 'known-differences.txt'))
