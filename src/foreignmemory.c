@@ -1,0 +1,223 @@
+/*
+ * foreignmemory.c - libxenforeignmemory API layer: handle lifecycle,
+ * argument and overflow checks, the err == NULL convention, resource
+ * handles.  The kernel access is in osdep/<os>/foreignmemory.c.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "xs_internal.h"
+#include "xtl_private.h"
+#include "foreignmemory_private.h"
+
+static int fmem_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+    xenforeignmemory_handle *fmem =
+        (xenforeignmemory_handle *)((char *)ah -
+                                    offsetof(xenforeignmemory_handle, tc_ah));
+
+    if (fmem->fd < 0)
+        return 0;
+    return xenforeignmemory_restrict(fmem, domid);
+}
+
+XS_API xenforeignmemory_handle *
+xenforeignmemory_open(xentoollog_logger *logger, unsigned open_flags)
+{
+    xenforeignmemory_handle *fmem;
+    int rc;
+
+    (void)open_flags;           /* upstream ignores them too */
+    fmem = calloc(1, sizeof(*fmem));
+    if (!fmem)
+        return NULL;
+    fmem->fd = -1;
+    fmem->logger = xs__logger_or_default(logger);
+    /* Registered before the device is opened; the callback skips fd < 0. */
+    fmem->tc_ah.restrict_callback = fmem_restrict_cb;
+    xentoolcore__register_active_handle(&fmem->tc_ah);
+
+    rc = osdep_xenforeignmemory_open(fmem);
+    if (rc < 0) {
+        xentoolcore__deregister_active_handle(&fmem->tc_ah);
+        free(fmem);
+        errno = -rc;
+        return NULL;
+    }
+    return fmem;
+}
+
+XS_API int xenforeignmemory_close(xenforeignmemory_handle *fmem)
+{
+    int rc;
+
+    if (!fmem)
+        return 0;
+    /*
+     * Deregister first: once the fd is closed its number may be reused
+     * by another thread, and a concurrent xentoolcore_restrict_all()
+     * must never issue RESTRICT on somebody else's descriptor.  A
+     * restrict_all racing with close therefore may miss this handle,
+     * which is harmless because it is going away.
+     */
+    xentoolcore__deregister_active_handle(&fmem->tc_ah);
+    rc = osdep_xenforeignmemory_close(fmem);
+    free(fmem);
+    return xs__ret(rc);
+}
+
+/* Checks shared by map and unmap: a count the kernel can take. */
+static int check_pages(size_t pages)
+{
+    size_t bytes;
+
+    /*
+     * 0 pages: upstream's mmap(len 0) fails with EINVAL; answer the same
+     * without the system call.  The MMAPBATCH num field is 32 bits wide,
+     * and the whole range must go to the kernel in one ioctl (see
+     * osdep/linux/foreignmemory.c), so larger counts cannot be mapped.
+     */
+    if (pages == 0 || pages > UINT_MAX || xs__pages_to_bytes(pages, &bytes))
+        return -EINVAL;
+    return 0;
+}
+
+XS_API void *xenforeignmemory_map2(xenforeignmemory_handle *fmem,
+                                   uint32_t dom, void *addr, int prot,
+                                   int flags, size_t pages,
+                                   const xen_pfn_t arr[], int err[])
+{
+    int *errs = err, rc;
+    void *p = NULL;
+
+    rc = check_pages(pages);
+    if (rc < 0)
+        return xs__ret_ptr(NULL, rc);
+
+    if (!err) {
+        /* cannot overflow: pages << XS_PAGE_SHIFT fits in size_t */
+        errs = malloc(pages * sizeof(*errs));
+        if (!errs)
+            return xs__ret_ptr(NULL, -ENOMEM);
+    }
+
+    rc = osdep_xenforeignmemory_map(fmem, dom, addr, prot, flags, pages,
+                                    arr, errs, &p);
+    if (rc == 0 && !err) {
+        /*
+         * Without an err array the caller cannot see partial failure:
+         * any failed frame fails the whole call with its errno.
+         */
+        for (size_t i = 0; i < pages; i++) {
+            if (errs[i]) {
+                rc = errs[i] < 0 ? errs[i] : -errs[i];
+                osdep_xenforeignmemory_unmap(fmem, p, pages);
+                p = NULL;
+                break;
+            }
+        }
+    }
+    if (!err)
+        free(errs);
+    return xs__ret_ptr(p, rc);
+}
+
+XS_API void *xenforeignmemory_map(xenforeignmemory_handle *fmem,
+                                  uint32_t dom, int prot, size_t pages,
+                                  const xen_pfn_t arr[], int err[])
+{
+    return xenforeignmemory_map2(fmem, dom, NULL, prot, 0, pages, arr, err);
+}
+
+XS_API int xenforeignmemory_unmap(xenforeignmemory_handle *fmem,
+                                  void *addr, size_t pages)
+{
+    size_t bytes;
+
+    /* munmap() of a length that wrapped would unmap the wrong range. */
+    if (pages == 0 || xs__pages_to_bytes(pages, &bytes))
+        return xs__ret(-EINVAL);
+    return xs__ret(osdep_xenforeignmemory_unmap(fmem, addr, pages));
+}
+
+XS_API int xenforeignmemory_restrict(xenforeignmemory_handle *fmem,
+                                     domid_t domid)
+{
+    return xs__ret(osdep_xenforeignmemory_restrict(fmem, domid));
+}
+
+XS_API xenforeignmemory_resource_handle *
+xenforeignmemory_map_resource(xenforeignmemory_handle *fmem, domid_t domid,
+                              unsigned int type, unsigned int id,
+                              unsigned long frame, unsigned long nr_frames,
+                              void **paddr, int prot, int flags)
+{
+    xenforeignmemory_resource_handle *fres;
+    size_t bytes;
+    int rc;
+
+    /* Only the sharing type may be chosen: the mapping is always shared. */
+    if (flags & ~(MAP_SHARED | MAP_PRIVATE))
+        return xs__ret_ptr(NULL, -EINVAL);
+    /*
+     * The kernel's idx field is 32 bits; nr_frames << 12 must fit.  (A
+     * size query, *paddr == NULL with nr_frames == 0, passes trivially.)
+     */
+    if (frame > UINT32_MAX || xs__pages_to_bytes(nr_frames, &bytes))
+        return xs__ret_ptr(NULL, -EINVAL);
+
+    fres = calloc(1, sizeof(*fres));
+    if (!fres)
+        return xs__ret_ptr(NULL, -ENOMEM);
+    fres->domid = domid;
+    fres->type = type;
+    fres->id = id;
+    fres->frame = frame;
+    fres->nr_frames = nr_frames;
+    fres->addr = *paddr;
+    fres->prot = prot;
+    fres->flags = flags;
+
+    rc = osdep_xenforeignmemory_map_resource(fmem, fres);
+    if (rc < 0) {
+        free(fres);
+        return xs__ret_ptr(NULL, rc);
+    }
+    *paddr = fres->addr;
+    return fres;
+}
+
+XS_API int xenforeignmemory_unmap_resource(xenforeignmemory_handle *fmem,
+                                           xenforeignmemory_resource_handle *fres)
+{
+    int rc;
+
+    if (!fres)
+        return 0;
+    rc = osdep_xenforeignmemory_unmap_resource(fmem, fres);
+    free(fres);
+    return xs__ret(rc);
+}
+
+XS_API int xenforeignmemory_resource_size(xenforeignmemory_handle *fmem,
+                                          domid_t domid, unsigned int type,
+                                          unsigned int id, size_t *size)
+{
+    xenforeignmemory_resource_handle fres = {
+        .domid = domid, .type = type, .id = id,
+    };
+    int rc;
+
+    rc = osdep_xenforeignmemory_map_resource(fmem, &fres);
+    if (rc < 0)
+        return xs__ret(rc);
+    if (xs__pages_to_bytes(fres.nr_frames, size))
+        return xs__ret(-EOVERFLOW);
+    return 0;
+}
