@@ -42,6 +42,7 @@ runprog() {
     rc=$?
     echo "@@XS BEGIN $prog $impl"
     cat /tmp/out
+    [ -z "$(tail -c 1 /tmp/out)" ] || echo   # missing final newline
     echo "@@XS END $prog $impl rc=$rc"
 }
 

@@ -19,7 +19,6 @@ wait_for() {
     return 1
 }
 guest_says() { grep -q "$1" $GLOG 2>/dev/null; }
-guest_gone() { ! xenv $X/xl domid xsguest >/dev/null 2>&1; }
 
 mkdir -p /var/run/xen /var/run/xenstored /var/lib/xenstored /var/lib/xen \
     /var/log/xen/console /var/lock
@@ -54,9 +53,11 @@ else
     echo "@@XS WARN guest did not come up"
 fi
 xenv $X/xl list 2>&1
-xenv $X/xl destroy xsguest 2>/dev/null
 echo "@@XS STAGE2 end uptime=$(up)"
+# print the log while the guest idles (after @@XG DONE it only sleeps), so
+# no Xen messages about its shutdown interleave with it; then destroy it
 echo "@@XS GUEST-LOG BEGIN"
 cat $GLOG
 echo
 echo "@@XS GUEST-LOG END"
+xenv $X/xl destroy xsguest 2>/dev/null
