@@ -150,6 +150,33 @@ def fetch(cache, pkgs):
     return paths
 
 
+def resolve_and_fetch(cache, suite):
+    """{pkg: .deb path}; falls back to the last resolved set in the cache
+    when apt cannot resolve (no package lists / mirror unreachable)."""
+    last = os.path.join(cache, 'last-resolved-%s.json' % suite)
+    try:
+        kpkg = resolve_kernel()
+        pkgs = BASE_PKGS + [kpkg] + XEN_LIB_PKGS
+        if suite == 'twodom':
+            pkgs += TOOL_PKGS
+        debs = fetch(cache, pkgs)
+    except Prereq as e:
+        try:
+            with open(last) as f:
+                debs = json.load(f)
+        except (OSError, ValueError):
+            raise e
+        if not all(os.path.exists(p) for p in debs.values()):
+            raise e
+        log('WARNING: %s\nusing the previously resolved packages from %s'
+            % (str(e).split('\n')[0], last))
+        return debs
+    with open(last + '.tmp', 'w') as f:
+        json.dump(debs, f, indent=1)
+    os.replace(last + '.tmp', last)
+    return debs
+
+
 def unpack(cache, debs):
     """dpkg -x the .debs into one tree shared by both suites.
 
@@ -745,11 +772,7 @@ def main():
         import fcntl
         lockf = open(os.path.join(cache, '.lock'), 'w')
         fcntl.flock(lockf, fcntl.LOCK_EX)   # released when we exit
-        kpkg = resolve_kernel()
-        pkgs = BASE_PKGS + [kpkg] + XEN_LIB_PKGS
-        if a.suite == 'twodom':
-            pkgs += TOOL_PKGS
-        debs = fetch(cache, pkgs)
+        debs = resolve_and_fetch(cache, a.suite)
         root = unpack(cache, list(debs.values()))
         initrd, xen, vmlinuz = build_initrd(a, builddir, cache, root, debs)
     except Prereq as e:
