@@ -374,6 +374,9 @@ class Tree:
 def ldd(path, extra_libdirs=()):
     """[(soname, resolved path)] of an ELF, using the host's loader."""
     env = dict(os.environ)
+    # meson puts the build dir on LD_LIBRARY_PATH for tests: do not let it
+    # (or anything else) change what an upstream program resolves to
+    env.pop('LD_LIBRARY_PATH', None)
     if extra_libdirs:
         env['LD_LIBRARY_PATH'] = ':'.join(extra_libdirs)
     p = run(['ldd', path], env=env, check=False)
@@ -401,45 +404,51 @@ def is_xen_lib(soname):
         'libxenstable')
 
 
+# The stable libraries libxenstable replaces: their Debian builds live in
+# /upstream/lib so that LD_LIBRARY_PATH selects the implementation.
+STABLE_LIBS = ('libxenevtchn.so.', 'libxengnttab.so.', 'libxencall.so.',
+               'libxenforeignmemory.so.', 'libxendevicemodel.so.',
+               'libxentoollog.so.', 'libxentoolcore.so.', 'libxenhypfs.so.')
+
+
+def is_stable_lib(soname):
+    return soname.startswith(STABLE_LIBS)
+
+
 def add_program(tree, exe, dest, builddir, upstream_libdir):
     """Copy a dynamically linked program plus its ldd closure.
 
     libxenstable (and anything else from the build dir) goes to /ours/lib,
-    Debian's libxen* (from the unpacked .debs, not the host) to
-    /upstream/lib, everything else to /lib/x86_64-linux-gnu (the loader
-    also to /lib64)."""
+    Debian's stable libxen* (from the unpacked .debs, not the host) to
+    /upstream/lib, other Debian libxen* (e.g. libxenstore) and everything
+    else to /lib/x86_64-linux-gnu (the loader also to /lib64)."""
+    ours = dest.endswith('-ours')
     tree.copy(exe, dest, 0o755)
     for soname, path in ldd(exe):
         real = os.path.realpath(path)
         if real.startswith(os.path.realpath(builddir) + os.sep) or \
                 soname.startswith('libxenstable'):
+            if not ours:
+                raise Failure('%s (an upstream build) loads %s from the '
+                              'build dir' % (exe, soname))
+            # (ldd already lists the transitive closure)
             tree.copy(real, '/ours/lib/' + soname, 0o755)
-            add_closure_of_lib(tree, real, builddir, upstream_libdir)
         elif is_xen_lib(soname):
+            if ours and is_stable_lib(soname):
+                raise Failure('%s (the libxenstable build) links Debian\'s '
+                              '%s: it would not test libxenstable'
+                              % (exe, soname))
             src = os.path.join(upstream_libdir, soname)
             if not os.path.exists(src):
                 raise Failure('%s needs %s, which no unpacked Debian '
                               'package provides' % (exe, soname))
-            tree.copy(os.path.realpath(src), '/upstream/lib/' + soname,
-                      0o755)
+            tree.copy(os.path.realpath(src),
+                      ('/upstream/lib/' if is_stable_lib(soname)
+                       else '/lib/x86_64-linux-gnu/') + soname, 0o755)
         elif soname.startswith('ld-linux'):
             tree.copy(real, '/lib64/' + soname, 0o755)
             tree.symlink('/lib64/' + soname,
                          '/lib/x86_64-linux-gnu/' + soname)
-        else:
-            tree.copy(real, '/lib/x86_64-linux-gnu/' + soname, 0o755)
-
-
-def add_closure_of_lib(tree, lib, builddir, upstream_libdir):
-    for soname, path in ldd(lib):
-        if soname.startswith('libxenstable'):
-            continue
-        if is_xen_lib(soname):
-            # ours must be self-contained: say so loudly
-            raise Failure('%s depends on %s' % (lib, soname))
-        real = os.path.realpath(path)
-        if soname.startswith('ld-linux'):
-            tree.copy(real, '/lib64/' + soname, 0o755)
         else:
             tree.copy(real, '/lib/x86_64-linux-gnu/' + soname, 0o755)
 
