@@ -1,0 +1,196 @@
+/*
+ * test-manage.c - libxenmanage over a fake hypervisor answering
+ * __HYPERVISOR_domctl (36) through IOCTL_PRIVCMD_HYPERCALL.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <xenmanage.h>
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include "osdep/linux/xen-linux-uapi.h"
+#include "fake_sys.h"
+
+static int old_xen;                 /* behave like Xen 4.17 */
+static struct xen_domctl seen;
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+    struct xs_privcmd_hypercall *hc = arg;
+    struct xen_domctl *d;
+
+    (void)fd;
+    assert_int_equal(req, 0x00305000);
+    assert_int_equal(hc->op, 36);
+    d = (struct xen_domctl *)(uintptr_t)hc->arg[0];
+    seen = *d;
+    /* Xen < 4.21 checks the interface version first: EACCES */
+    if (old_xen) {
+        errno = EACCES;
+        return -1;
+    }
+    if (d->domain == DOMID_INVALID)
+        d->domain = 5;
+    else if (d->domain == 9) {
+        errno = ESRCH;
+        return -1;
+    }
+    d->u.get_domain_state.state = XEN_DOMCTL_GETDOMSTATE_STATE_EXIST |
+                                  XEN_DOMCTL_GETDOMSTATE_STATE_SHUTDOWN;
+    d->u.get_domain_state.caps = XEN_DOMCTL_GETDOMSTATE_CAP_CONTROL |
+                                 XEN_DOMCTL_GETDOMSTATE_CAP_XENSTORE;
+    d->u.get_domain_state.unique_id = 0x1234567890ULL;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    static const struct fake_sys_handlers h = { .ioctl = fake_ioctl };
+
+    (void)state;
+    old_xen = 0;
+    memset(&seen, 0, sizeof(seen));
+    fake_sys_install();
+    fake_sys_set_handlers(&h);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(fake_sys_open_fds(), 0);
+    assert_int_equal(fake_sys_live_mappings(), 0);
+    fake_sys_uninstall();
+    return 0;
+}
+
+static void test_layout(void **state)
+{
+    (void)state;
+    assert_int_equal(offsetof(struct xen_domctl, cmd), 0);
+    assert_int_equal(offsetof(struct xen_domctl, interface_version), 4);
+    assert_int_equal(offsetof(struct xen_domctl, domain), 8);
+    assert_int_equal(offsetof(struct xen_domctl, u), 16);
+    assert_int_equal(offsetof(struct xen_domctl_get_domain_state, caps), 2);
+    assert_int_equal(offsetof(struct xen_domctl_get_domain_state, unique_id), 8);
+}
+
+static void test_open_close(void **state)
+{
+    xenmanage_handle *h;
+
+    (void)state;
+    h = xenmanage_open(NULL, 0);
+    assert_non_null(h);
+    assert_int_equal(xenmanage_close(h), 0);
+    assert_int_equal(fake_sys_count_all(), 2);      /* open + close */
+    assert_int_equal(xenmanage_close(NULL), 0);
+    errno = 0;
+    assert_null(xenmanage_open(NULL, 1));
+    assert_int_equal(errno, EINVAL);
+    fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EACCES);
+    assert_null(xenmanage_open(NULL, 0));
+    assert_int_equal(errno, EACCES);
+}
+
+static void test_get_domain_info(void **state)
+{
+    xenmanage_handle *h = xenmanage_open(NULL, 0);
+    unsigned int st = 0, caps = 0, domid = 0;
+    uint64_t id = 0;
+
+    (void)state;
+    assert_non_null(h);
+    assert_int_equal(xenmanage_get_domain_info(h, 3, &st, &caps, &id), 0);
+    assert_int_equal(seen.cmd, XEN_DOMCTL_get_domain_state);
+    assert_int_equal(seen.interface_version, 0);
+    assert_int_equal(seen.domain, 3);
+    assert_int_equal(st, XENMANAGE_GETDOMSTATE_STATE_EXIST |
+                         XENMANAGE_GETDOMSTATE_STATE_SHUTDOWN);
+    assert_int_equal(caps, XENMANAGE_GETDOMSTATE_CAP_CONTROL |
+                           XENMANAGE_GETDOMSTATE_CAP_XENSTORE);
+    assert_int_equal(id, 0x1234567890ULL);
+    /* every out pointer may be NULL */
+    assert_int_equal(xenmanage_get_domain_info(h, 3, NULL, NULL, NULL), 0);
+
+    assert_int_equal(xenmanage_poll_changed_domain(h, &domid, &st, NULL,
+                                                   NULL), 0);
+    assert_int_equal(seen.domain, DOMID_INVALID);
+    assert_int_equal(domid, 5);
+
+    assert_int_equal(xenmanage_get_domain_info(h, 9, &st, &caps, &id), -1);
+    assert_int_equal(errno, ESRCH);
+
+    /* argument checks, before any syscall */
+    {
+        int before = fake_sys_count_all();
+
+        assert_int_equal(xenmanage_get_domain_info(h, DOMID_FIRST_RESERVED,
+                                                   &st, &caps, &id), -1);
+        assert_int_equal(errno, EINVAL);
+        assert_int_equal(xenmanage_get_domain_info(NULL, 1, &st, &caps,
+                                                   &id), -1);
+        assert_int_equal(errno, EINVAL);
+        assert_int_equal(xenmanage_poll_changed_domain(h, NULL, &st, &caps,
+                                                       &id), -1);
+        assert_int_equal(errno, EINVAL);
+        assert_int_equal(fake_sys_count_all(), before);
+    }
+    assert_int_equal(xenmanage_close(h), 0);
+}
+
+static void test_old_xen(void **state)
+{
+    xenmanage_handle *h = xenmanage_open(NULL, 0);
+    unsigned int st = 77, domid = 77;
+
+    (void)state;
+    assert_non_null(h);
+    old_xen = 1;
+    assert_int_equal(xenmanage_get_domain_info(h, 0, &st, NULL, NULL), -1);
+    assert_int_equal(errno, EACCES);
+    assert_int_equal(st, 77);           /* untouched on failure */
+    assert_int_equal(xenmanage_poll_changed_domain(h, &domid, NULL, NULL,
+                                                   NULL), -1);
+    assert_int_equal(errno, EACCES);
+    assert_int_equal(domid, 77);
+    assert_int_equal(xenmanage_close(h), 0);
+}
+
+static void test_fault_injection(void **state)
+{
+    xenmanage_handle *h = xenmanage_open(NULL, 0);
+    unsigned int st;
+
+    (void)state;
+    assert_non_null(h);
+    fake_sys_fail_always(FAKE_MMAP, ENOMEM);
+    assert_int_equal(xenmanage_get_domain_info(h, 0, &st, NULL, NULL), -1);
+    assert_int_equal(errno, ENOMEM);
+    fake_sys_fail_always(FAKE_MMAP, 0);
+    fake_sys_fail_nth(FAKE_IOCTL, fake_sys_count(FAKE_IOCTL) + 1, EFAULT);
+    assert_int_equal(xenmanage_get_domain_info(h, 0, &st, NULL, NULL), -1);
+    assert_int_equal(errno, EFAULT);
+    assert_int_equal(xenmanage_close(h), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_domain_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_xen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_injection, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("manage", tests, NULL, NULL);
+}
