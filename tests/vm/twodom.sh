@@ -45,12 +45,19 @@ if [ -n "$domid" ] && wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} guest_says '@@XG U
             runprog "$p" $impl
         done < /t/pairs
     done
+    # demonstration programs (scripts/demo.sh) see the guest too
+    while read -r p; do
+        [ -n "$p" ] && runprog "$p" ours
+    done < /t/demo
     unset XSVM_PEER_DOMID XSVM_SESSION
     # the log is complete once the guest says DONE: no need to wait for
     # its (slow) poweroff, xl destroy below ends it
     wait_for 60 guest_says '@@XG DONE' || echo "@@XS WARN guest not done"
 else
     echo "@@XS WARN guest did not come up"
+    while read -r p; do
+        [ -n "$p" ] && runprog "$p" ours
+    done < /t/demo
 fi
 xenv $X/xl list 2>&1
 echo "@@XS STAGE2 end uptime=$(up)"

@@ -750,6 +750,10 @@ def main():
                     metavar=('NAME', 'OURS', 'UPSTREAM', 'PEER_OURS',
                              'PEER_UPSTREAM'),
                     help='a two-domain test: dom0 side and guest peer')
+    ap.add_argument('--demo', nargs='+', default=[], metavar='EXE',
+                    help='run these programs (linked against libxenstable) in '
+                    'dom0 while the guest is up and print their output '
+                    'verbatim instead of TAP (scripts/demo.sh)')
     ap.add_argument('--missing', help='a prerequisite meson could not find')
     ap.add_argument('--prepare-only', action='store_true',
                     help='build the initramfs, do not boot')
@@ -812,6 +816,8 @@ def main():
     log('boot %s in %.1fs (qemu rc=%s); serial log: %s'
         % (status, elapsed, qrc, serial_log))
     booted = done and status == 'exited'
+    if a.demo:
+        return print_demo(a, runs, booted, status, lines, serial_log)
     diag = []
     if not booted:
         diag = ['qemu: ' + l for l in qout.splitlines()[-10:]]
@@ -852,6 +858,29 @@ def main():
     return rc
 
 
+def print_demo(a, runs, booted, status, lines, serial_log):
+    """Demo mode: each program's output as it printed it, then a verdict."""
+    rc = 0 if booted else 1
+    for exe in a.demo:
+        name = os.path.basename(exe)
+        r = runs.get((name, 'ours'))
+        print('\n===== %s (in the Xen dom0%s) =====' % (
+            name, ', with a PVH guest' if a.suite == 'twodom' else ''))
+        if r is None:
+            print('(did not run)')
+            rc = 1
+            continue
+        print('\n'.join(r['lines']))
+        if r['rc'] != 0:
+            rc = 1
+    if not booted:
+        print('\nthe VM did not finish cleanly (%s); serial log: %s'
+              % (status, serial_log))
+        for l in lines[-30:]:
+            print('  ' + l)
+    return rc
+
+
 def build_initrd(a, builddir, cache, root, debs):
     """Stage and pack the dom0 initramfs; cached on a hash of its inputs."""
     kver, vmlinuz = find_kernel(root)
@@ -880,19 +909,21 @@ def build_initrd(a, builddir, cache, root, debs):
             sha256_file(os.path.join(HERE, fn), h)
     exes = [x for p in a.prog for x in p[1:]] + \
         [x for p in a.pair for x in p[1:]]
-    h.update(repr(a.prog + a.pair).encode())
+    h.update(repr(a.prog + a.pair + a.demo).encode())
+    exes += a.demo
     h.update((vm_env() + os.environ.get('XSVM_GUEST_TYPE', 'pvh')).encode())
     for exe in exes:
         sha256_file(exe, h)
         for _, lib in ldd(exe):
             sha256_file(lib, h)
     key = h.hexdigest()[:16]
-    initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (a.suite, key))
+    kind = 'demo' if a.demo else a.suite   # keep the test initrd cached
+    initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (kind, key))
     if os.path.exists(initrd):
         log('initramfs up to date: ' + initrd)
         return initrd, xen, vmlinuz
     for fn in os.listdir(cache):
-        if fn.startswith('initrd-%s-' % a.suite):
+        if fn.startswith('initrd-%s-' % kind):
             os.unlink(os.path.join(cache, fn))
 
     t0 = time.time()
@@ -926,6 +957,11 @@ def build_initrd(a, builddir, cache, root, debs):
     tree.write('/t/env', vm_env())
     tree.write('/t/plan', ''.join('%s\n' % n for n in plan))
     tree.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
+    for exe in a.demo:
+        add_program(tree, exe, '/t/bin/%s-ours' % os.path.basename(exe),
+                    builddir, upstream_libdir)
+    tree.write('/t/demo', ''.join('%s\n' % os.path.basename(e)
+                                  for e in a.demo))
     tree.write('/init', read_template('init-dom0.sh'), 0o755)
 
     if a.suite == 'twodom':
