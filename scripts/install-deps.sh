@@ -29,7 +29,7 @@ done
 
 # apt-get download (VM test bed) needs package lists even when nothing is
 # missing here, so refresh them if they have never been fetched.
-if [ -n "$missing" ] || ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+if [ -n "$missing" ] || ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update -q
 fi
