@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "xs_internal.h"
 #include "osdep/sys.h"
 
 static int libc_open(const char *path, int flags)
@@ -55,6 +56,16 @@ void xs__close_keep_errno(int fd)
     if (fd >= 0)
         xs_sys_close(fd);
     errno = saved;
+}
+
+int xs__close_fd(int *fdp)
+{
+    int fd = *fdp;
+
+    if (fd < 0)
+        return 0;
+    *fdp = -1;
+    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
 }
 
 void xs__munmap_keep_errno(void *addr, size_t len)

@@ -69,6 +69,11 @@ static inline int xs_sys_usleep(unsigned int usec)
  * first failure, not the cleanup's.
  */
 void xs__close_keep_errno(int fd);
+/*
+ * Close *fdp if it is open and mark it closed (-1); returns 0 or the
+ * close() failure as -errno.  Every backend's handle close uses it.
+ */
+int xs__close_fd(int *fdp);
 /* munmap() that keeps errno, for the same reason. */
 void xs__munmap_keep_errno(void *addr, size_t len);
 

@@ -33,15 +33,10 @@ int osdep_xencall_open(xencall_handle *xcall)
 
 int osdep_xencall_close(xencall_handle *xcall)
 {
-    int rc = 0;
+    int rc = xs__close_fd(&xcall->buf_fd);
+    int rc2 = xs__close_fd(&xcall->fd);
 
-    if (xcall->buf_fd >= 0 && xs_sys_close(xcall->buf_fd) < 0)
-        rc = xs__neg_errno();
-    xcall->buf_fd = -1;
-    if (xcall->fd >= 0 && xs_sys_close(xcall->fd) < 0 && rc == 0)
-        rc = xs__neg_errno();
-    xcall->fd = -1;
-    return rc;
+    return rc ? rc : rc2;   /* report the first failure */
 }
 
 int osdep_xencall_probe_bufdev(xencall_handle *xcall)

@@ -50,12 +50,7 @@ int osdep_xendevicemodel_open(xendevicemodel_handle *dmod)
 
 int osdep_xendevicemodel_close(xendevicemodel_handle *dmod)
 {
-    int rc = 0;
-
-    if (dmod->fd >= 0 && xs_sys_close(dmod->fd) < 0)
-        rc = xs__neg_errno();
-    dmod->fd = -1;
-    return rc;
+    return xs__close_fd(&dmod->fd);
 }
 
 /*

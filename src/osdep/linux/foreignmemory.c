@@ -80,12 +80,7 @@ int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem)
 
 int osdep_xenforeignmemory_close(xenforeignmemory_handle *fmem)
 {
-    int fd = fmem->fd;
-
-    if (fd < 0)
-        return 0;
-    fmem->fd = -1;
-    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
+    return xs__close_fd(&fmem->fd);
 }
 
 static int mmapbatch_v2(int fd, uint32_t dom, char *addr, size_t num,

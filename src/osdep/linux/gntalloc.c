@@ -44,12 +44,7 @@ int osdep_gntshr_open(struct xengntdev_handle *h)
 
 int osdep_gntshr_close(struct xengntdev_handle *h)
 {
-    int fd = h->fd;
-
-    if (fd < 0)
-        return 0;
-    h->fd = -1;
-    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
+    return xs__close_fd(&h->fd);
 }
 
 static void dealloc(struct xengntdev_handle *h, uint64_t index, uint32_t count)

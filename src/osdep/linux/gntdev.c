@@ -58,12 +58,7 @@ int osdep_gnttab_open(struct xengntdev_handle *h)
 
 int osdep_gnttab_close(struct xengntdev_handle *h)
 {
-    int fd = h->fd;
-
-    if (fd < 0)
-        return 0;
-    h->fd = -1;
-    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
+    return xs__close_fd(&h->fd);
 }
 
 int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count)
