@@ -35,6 +35,12 @@ def parse_map(path):
     return nodes
 
 
+def is_compat_node(node):
+    """Upstream's own version names (VERS_1.0 ...), bound as non-default
+    aliases so binaries linked against upstream's libraries resolve."""
+    return re.match(r'VERS_[0-9.]+$', node) is not None
+
+
 def dynamic_symbols(lib, readelf='readelf'):
     """Return a list of (name, version, is_default, type) for every symbol
     the library defines in .dynsym.  version is None when unversioned."""
@@ -61,6 +67,35 @@ def dynamic_symbols(lib, readelf='readelf'):
             continue
         syms.append((name, version, is_default, typ))
     return syms
+
+
+def symbol_value(lib, name, version, readelf='readelf'):
+    """The address of name@version (either kind) in lib's .dynsym."""
+    out = _dynsyms_cached(lib, readelf)
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 8 and f[0].rstrip(':').isdigit() and f[6] != 'UND':
+            n = f[7].replace('@@', '@')
+            if n == '%s@%s' % (name, version):
+                return f[1]
+    return None
+
+
+_dynsyms = {}
+
+
+def _dynsyms_cached(lib, readelf):
+    if lib not in _dynsyms:
+        _dynsyms[lib] = subprocess.run([readelf, '--dyn-syms', '-W', lib], check=True,
+                                       capture_output=True, text=True).stdout
+    return _dynsyms[lib]
+
+
+def family(name):
+    """The upstream library prefix of a function name: xencall2L -> xencall,
+    xentoolcore__register_active_handle -> xentoolcore, xtl_log -> xtl."""
+    m = re.match(r'(xtl|xen[a-z]+?)(?=[_0-9]|$)', name)
+    return m.group(1) if m else name
 
 
 def abilist_lines(syms):
