@@ -48,6 +48,7 @@ const struct xs_sys_ops xs__sys_libc = {
 };
 
 const struct xs_sys_ops *xs__sys = &xs__sys_libc;
+__thread const char *xs__sys_site;
 
 void xs__close_keep_errno(int fd)
 {

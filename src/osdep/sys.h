@@ -40,29 +40,30 @@ struct xs_sys_ops {
 extern const struct xs_sys_ops *xs__sys;
 extern const struct xs_sys_ops xs__sys_libc;
 
-static inline int xs_sys_open(const char *path, int flags)
-{ return xs__sys->open(path, flags); }
-static inline int xs_sys_close(int fd)
-{ return xs__sys->close(fd); }
-static inline int xs_sys_ioctl(int fd, unsigned long request, void *arg)
-{ return xs__sys->ioctl(fd, request, arg); }
-static inline void *xs_sys_mmap(void *addr, size_t len, int prot, int flags,
-                                int fd, off_t offset)
-{ return xs__sys->mmap(addr, len, prot, flags, fd, offset); }
-static inline int xs_sys_munmap(void *addr, size_t len)
-{ return xs__sys->munmap(addr, len); }
-static inline int xs_sys_madvise(void *addr, size_t len, int advice)
-{ return xs__sys->madvise(addr, len, advice); }
-static inline ssize_t xs_sys_read(int fd, void *buf, size_t len)
-{ return xs__sys->read(fd, buf, len); }
-static inline ssize_t xs_sys_write(int fd, const void *buf, size_t len)
-{ return xs__sys->write(fd, buf, len); }
-static inline int xs_sys_dup3(int oldfd, int newfd, int flags)
-{ return xs__sys->dup3(oldfd, newfd, flags); }
-static inline int xs_sys_fcntl(int fd, int cmd, int arg)
-{ return xs__sys->fcntl(fd, cmd, arg); }
-static inline int xs_sys_usleep(unsigned int usec)
-{ return xs__sys->usleep(usec); }
+/*
+ * Every call names its own source line in xs__sys_site before it goes
+ * through the table, so the fault-injection test
+ * (tests/robust/test-faults.c) can tell which call site it just failed
+ * and prove that every site in src/ was failed at least once.  One thread-local pointer store per system call
+ * costs nothing next to the call itself; thread-local so concurrent
+ * callers never race on it.
+ */
+extern __thread const char *xs__sys_site;
+#define XS_SYS_STR2_(x) #x
+#define XS_SYS_STR_(x) XS_SYS_STR2_(x)
+#define XS_SYS_HERE_ (xs__sys_site = __FILE__ ":" XS_SYS_STR_(__LINE__))
+
+#define xs_sys_open(...)    (XS_SYS_HERE_, xs__sys->open(__VA_ARGS__))
+#define xs_sys_close(...)   (XS_SYS_HERE_, xs__sys->close(__VA_ARGS__))
+#define xs_sys_ioctl(...)   (XS_SYS_HERE_, xs__sys->ioctl(__VA_ARGS__))
+#define xs_sys_mmap(...)    (XS_SYS_HERE_, xs__sys->mmap(__VA_ARGS__))
+#define xs_sys_munmap(...)  (XS_SYS_HERE_, xs__sys->munmap(__VA_ARGS__))
+#define xs_sys_madvise(...) (XS_SYS_HERE_, xs__sys->madvise(__VA_ARGS__))
+#define xs_sys_read(...)    (XS_SYS_HERE_, xs__sys->read(__VA_ARGS__))
+#define xs_sys_write(...)   (XS_SYS_HERE_, xs__sys->write(__VA_ARGS__))
+#define xs_sys_dup3(...)    (XS_SYS_HERE_, xs__sys->dup3(__VA_ARGS__))
+#define xs_sys_fcntl(...)   (XS_SYS_HERE_, xs__sys->fcntl(__VA_ARGS__))
+#define xs_sys_usleep(...)  (XS_SYS_HERE_, xs__sys->usleep(__VA_ARGS__))
 
 /*
  * close() that keeps errno, for error paths: the caller reports the

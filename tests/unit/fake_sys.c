@@ -24,7 +24,11 @@ static int counts[FAKE_NR_KINDS];
 static int total_calls;
 static int fail_kind_nth[FAKE_NR_KINDS], fail_kind_err[FAKE_NR_KINDS];
 static int fail_always_err[FAKE_NR_KINDS];
-static int fail_any_nth, fail_any_err;
+#define MAX_ANY 4
+static struct { int nth, err; } fail_any[MAX_ANY];
+static int n_fail_any;
+static struct fake_sys_call injected_log[MAX_ANY];
+static int n_injected;
 
 static int tracked_fds[MAX_TRACKED];
 static int n_tracked_fds;
@@ -41,31 +45,52 @@ const char *fake_sys_kind_name(enum fake_sys_kind kind)
     return kind < FAKE_NR_KINDS ? kind_names[kind] : "?";
 }
 
-/* Record the call; return an errno to inject, or 0 to go ahead. */
+static void note_injected(struct fake_sys_call *c, int err)
+{
+    c->injected = err;
+    if (total_calls <= MAX_LOG)
+        call_log[total_calls - 1].injected = err;
+    if (n_injected < MAX_ANY)
+        injected_log[n_injected] = *c;
+    n_injected++;
+}
+
+/*
+ * Record the call; return an errno to inject, FAKE_SHORT for a short
+ * read/write, or 0 to go ahead.
+ */
+static void *enter_addr;        /* set by munmap/madvise for enter() */
+
 static int enter(enum fake_sys_kind kind, int fd, unsigned long request,
                  const char *path, int flags, int prot, off_t offset)
 {
-    int n;
+    struct fake_sys_call c = {
+        .kind = kind, .fd = fd, .request = request, .path = path,
+        .flags = flags, .prot = prot, .offset = offset,
+        .site = xs__sys_site, .addr = enter_addr,
+    };
+    int n, err = 0;
 
-    if (total_calls < MAX_LOG) {
-        struct fake_sys_call *c = &call_log[total_calls];
-
-        c->kind = kind;
-        c->fd = fd;
-        c->request = request;
-        c->path = path;
-        c->flags = flags;
-        c->prot = prot;
-        c->offset = offset;
-    }
+    enter_addr = NULL;
+    if (total_calls < MAX_LOG)
+        call_log[total_calls] = c;
     total_calls++;
     n = ++counts[kind];
 
-    if (fail_any_nth && total_calls == fail_any_nth)
-        return fail_any_err;
-    if (fail_kind_nth[kind] && n == fail_kind_nth[kind])
-        return fail_kind_err[kind];
-    return fail_always_err[kind];
+    for (int i = 0; i < n_fail_any; i++) {
+        if (fail_any[i].nth == total_calls) {
+            err = fail_any[i].err;
+            if (err == FAKE_SHORT && kind != FAKE_READ && kind != FAKE_WRITE)
+                err = 0;
+        }
+    }
+    if (!err && fail_kind_nth[kind] && n == fail_kind_nth[kind])
+        err = fail_kind_err[kind];
+    if (!err)
+        err = fail_always_err[kind];
+    if (err)
+        note_injected(&c, err);
+    return err;
 }
 
 static void track_fd(int fd)
@@ -199,7 +224,10 @@ static void *f_mmap(void *addr, size_t len, int prot, int flags, int fd,
 
 static int f_munmap(void *addr, size_t len)
 {
-    int err = enter(FAKE_MUNMAP, -1, len, NULL, 0, 0, 0), rc;
+    int err, rc;
+
+    enter_addr = addr;
+    err = enter(FAKE_MUNMAP, -1, len, NULL, 0, 0, 0);
 
     if (err) {
         errno = err;
@@ -213,7 +241,10 @@ static int f_munmap(void *addr, size_t len)
 
 static int f_madvise(void *addr, size_t len, int advice)
 {
-    int err = enter(FAKE_MADVISE, -1, len, NULL, advice, 0, 0);
+    int err;
+
+    enter_addr = addr;
+    err = enter(FAKE_MADVISE, -1, len, NULL, advice, 0, 0);
 
     if (err) {
         errno = err;
@@ -222,26 +253,34 @@ static int f_madvise(void *addr, size_t len, int advice)
     return handlers.madvise ? handlers.madvise(addr, len, advice) : 0;
 }
 
+/* A transfer that did n bytes, cut in half when a short one is wanted. */
+static ssize_t maybe_short(ssize_t n, int err)
+{
+    return (err == FAKE_SHORT && n > 0) ? n / 2 : n;
+}
+
 static ssize_t f_read(int fd, void *buf, size_t len)
 {
     int err = enter(FAKE_READ, fd, len, NULL, 0, 0, 0);
 
-    if (err) {
+    if (err > 0) {
         errno = err;
         return -1;
     }
-    return handlers.read ? handlers.read(fd, buf, len) : (ssize_t)len;
+    return maybe_short(handlers.read ? handlers.read(fd, buf, len)
+                                     : (ssize_t)len, err);
 }
 
 static ssize_t f_write(int fd, const void *buf, size_t len)
 {
     int err = enter(FAKE_WRITE, fd, len, NULL, 0, 0, 0);
 
-    if (err) {
+    if (err > 0) {
         errno = err;
         return -1;
     }
-    return handlers.write ? handlers.write(fd, buf, len) : (ssize_t)len;
+    return maybe_short(handlers.write ? handlers.write(fd, buf, len)
+                                      : (ssize_t)len, err);
 }
 
 static int f_dup3(int oldfd, int newfd, int flags)
@@ -290,7 +329,8 @@ void fake_sys_install(void)
     memset(fail_kind_nth, 0, sizeof(fail_kind_nth));
     memset(fail_kind_err, 0, sizeof(fail_kind_err));
     memset(fail_always_err, 0, sizeof(fail_always_err));
-    fail_any_nth = fail_any_err = 0;
+    n_fail_any = 0;
+    n_injected = 0;
     total_calls = 0;
     n_tracked_fds = 0;
     n_tracked_maps = 0;
@@ -315,8 +355,29 @@ void fake_sys_fail_nth(enum fake_sys_kind kind, int nth, int err)
 
 void fake_sys_fail_nth_any(int nth, int err)
 {
-    fail_any_nth = nth;
-    fail_any_err = err;
+    n_fail_any = 0;
+    if (nth)
+        fake_sys_also_fail_nth_any(nth, err);
+}
+
+void fake_sys_also_fail_nth_any(int nth, int err)
+{
+    if (nth && n_fail_any < MAX_ANY) {
+        fail_any[n_fail_any].nth = nth;
+        fail_any[n_fail_any].err = err;
+        n_fail_any++;
+    }
+}
+
+int fake_sys_injected(void)
+{
+    return n_injected;
+}
+
+const struct fake_sys_call *fake_sys_injected_call(int i)
+{
+    return (i >= 0 && i < n_injected && i < MAX_ANY) ? &injected_log[i]
+                                                     : NULL;
 }
 
 void fake_sys_fail_always(enum fake_sys_kind kind, int err)
@@ -342,6 +403,15 @@ const struct fake_sys_call *fake_sys_call_at(int i)
 int fake_sys_open_fds(void)
 {
     return n_tracked_fds;
+}
+
+int fake_sys_is_mapped(const void *addr, size_t len)
+{
+    for (int i = 0; i < n_tracked_maps; i++) {
+        if (tracked_maps[i].addr == addr && tracked_maps[i].len == len)
+            return 1;
+    }
+    return 0;
 }
 
 int fake_sys_live_mappings(void)

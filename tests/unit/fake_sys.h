@@ -36,6 +36,9 @@ struct fake_sys_call {
     int flags;                  /* open flags, mmap flags, madvise advice */
     int prot;                   /* mmap prot */
     off_t offset;               /* mmap offset */
+    const char *site;           /* the library's call site, "file:line" */
+    int injected;               /* the errno injected, FAKE_SHORT, or 0 */
+    void *addr;                 /* munmap/madvise: the range's start */
 };
 
 /* Handlers return what the syscall returns, setting errno on failure. */
@@ -59,8 +62,21 @@ void fake_sys_set_handlers(const struct fake_sys_handlers *h);
 
 /* Fail the nth (1-based) call of a kind with err; 0 cancels. */
 void fake_sys_fail_nth(enum fake_sys_kind kind, int nth, int err);
-/* Fail the nth (1-based) call of any kind with err; 0 cancels. */
+/* Fail the nth (1-based) call of any kind with err; 0 cancels (all). */
 void fake_sys_fail_nth_any(int nth, int err);
+/* One more point for the same run (up to 4): fail the nth call too. */
+void fake_sys_also_fail_nth_any(int nth, int err);
+/*
+ * As an err for the two calls above: let a read() or write() through to
+ * its handler, then report only half of what it transferred (a short
+ * read/write, which a device driver should never produce).  On any other
+ * kind of call it injects nothing.
+ */
+#define FAKE_SHORT (-1)
+
+/* Faults actually injected since install, and at which call. */
+int fake_sys_injected(void);
+const struct fake_sys_call *fake_sys_injected_call(int i);
 /* Make every call of a kind fail with err from now on; 0 cancels. */
 void fake_sys_fail_always(enum fake_sys_kind kind, int err);
 
@@ -72,6 +88,8 @@ const struct fake_sys_call *fake_sys_call_at(int i);
 /* Descriptors opened and mappings made through the fake, still live. */
 int fake_sys_open_fds(void);
 int fake_sys_live_mappings(void);
+/* Is exactly [addr, addr+len) one live mapping made through the fake? */
+int fake_sys_is_mapped(const void *addr, size_t len);
 
 /* The default open handler's behaviour, callable from a custom handler. */
 int fake_sys_default_open(const char *path, int flags);
