@@ -99,6 +99,13 @@ XS_API void *xenforeignmemory_map2(xenforeignmemory_handle *fmem,
     rc = check_pages(pages);
     if (rc < 0)
         return xs__ret_ptr(NULL, rc);
+    /*
+     * The kernel's batch carries a 16-bit domid: a wider dom would be
+     * truncated into some other domain (0x10000 is dom0).  Upstream
+     * passes it on; we refuse it (docs/security.md).
+     */
+    if (dom > UINT16_MAX)
+        return xs__ret_ptr(NULL, -EINVAL);
 
     if (!err) {
         /* cannot overflow: pages << XS_PAGE_SHIFT fits in size_t */

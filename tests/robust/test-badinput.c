@@ -1,0 +1,387 @@
+/*
+ * test-badinput.c - one table of bad inputs, each with the errno the
+ * contract promises (docs/api/, upstream's behaviour as recorded in
+ * the reference notes unless upstream crashes).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ *
+ * Every row runs against freshly opened handles over the fake kernel
+ * (tests/unit/fake_sys.h), then checks: the call failed (or, for rows
+ * that document success, succeeded), errno is the row's, the kernel
+ * was not asked when the row says the library must refuse by itself,
+ * and afterwards every descriptor, mapping and heap block is released.
+ *
+ * Rows for restricted handles run after xentoolcore_restrict_all(): the
+ * fake then answers ioctls on descriptors the library replaced with
+ * /dev/null the way the real /dev/null does (ENOTTY).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <xencall.h>
+#include <xendevicemodel.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xengnttab.h>
+#include <xenhypfs.h>
+#include <xenmanage.h>
+#include <xentoolcore.h>
+#include <xentoollog.h>
+
+#include "alloc_count.h"
+#include "fake_sys.h"
+
+#define PAGE 4096UL
+
+static void quiet_vmessage(struct xentoollog_logger *lg,
+                           xentoollog_level level, int errnoval,
+                           const char *context, const char *format,
+                           va_list al)
+{
+    (void)lg; (void)level; (void)errnoval; (void)context; (void)format;
+    (void)al;
+}
+
+static void quiet_destroy(struct xentoollog_logger *lg)
+{
+    (void)lg;
+}
+
+static xentoollog_logger quiet = { quiet_vmessage, NULL, quiet_destroy };
+#define Q (&quiet)
+
+struct ctx {
+    xenevtchn_handle *xce;
+    xengnttab_handle *xgt;
+    xengntshr_handle *xgs;
+    xencall_handle *xcall;
+    xenforeignmemory_handle *fmem;
+    xendevicemodel_handle *dmod;
+    xenhypfs_handle *hypfs;
+    xenmanage_handle *mng;
+    void *gmap;             /* one granted page mapped through xgt */
+    uint32_t refs[4], domids[4];
+    xen_pfn_t pfns[4];
+    int errs[4];
+};
+
+/* A descriptor the library dup'ed /dev/null over: restricted. */
+static int is_restricted_fd(int fd)
+{
+    for (int i = 0; i < fake_sys_count_all(); i++) {
+        const struct fake_sys_call *c = fake_sys_call_at(i);
+
+        if (c && c->kind == FAKE_DUP3 && c->fd == fd && !c->injected)
+            return 1;
+    }
+    return 0;
+}
+
+static int drv_ioctl(int fd, unsigned long req, void *arg)
+{
+    if (is_restricted_fd(fd))
+        return ioctl(fd, req, arg);     /* the real /dev/null: ENOTTY */
+    return 0;
+}
+
+/* --- the table -------------------------------------------------------- */
+
+/* A row's call: returns nonzero if the call reported failure. */
+#define FAILS_PTR(e) ((e) == NULL)
+#define FAILS_INT(e) ((e) < 0)
+
+#define NOSYS 1     /* must be refused before any system call */
+#define SYSOK 0     /* the kernel may be asked (it answers the errno) */
+#define RESTRICTED 2    /* run after xentoolcore_restrict_all(1) */
+
+/*
+ * X(name, expected errno (0: must succeed), flags, failure expression).
+ * `c` is the context with every handle open.
+ */
+#define BAD_INPUTS(X)                                                        \
+    /* --- open flags with unknown bits --- */                              \
+    X(evtchn_open_unknown_flag, EINVAL, NOSYS,                              \
+      FAILS_PTR(xenevtchn_open(Q, 1u << 7)))                                \
+    X(evtchn_open_all_flags, EINVAL, NOSYS,                                 \
+      FAILS_PTR(xenevtchn_open(Q, ~0u)))                                    \
+    X(evtchn_fdopen_no_cloexec, EINVAL, NOSYS,                              \
+      FAILS_PTR(xenevtchn_fdopen(Q, 0, XENEVTCHN_NO_CLOEXEC)))              \
+    X(evtchn_fdopen_unknown_flag, EINVAL, NOSYS,                            \
+      FAILS_PTR(xenevtchn_fdopen(Q, 0, 1u << 31)))                          \
+    X(manage_open_unknown_flag, EINVAL, NOSYS,                              \
+      FAILS_PTR(xenmanage_open(Q, 1)))                                      \
+    /* --- NULL handles where the contract checks them --- */               \
+    X(evtchn_close_null, 0, NOSYS, FAILS_INT(xenevtchn_close(NULL)))        \
+    X(gnttab_close_null, 0, NOSYS, FAILS_INT(xengnttab_close(NULL)))        \
+    X(gntshr_close_null, 0, NOSYS, FAILS_INT(xengntshr_close(NULL)))        \
+    X(call_close_null, 0, NOSYS, FAILS_INT(xencall_close(NULL)))            \
+    X(fmem_close_null, 0, NOSYS, FAILS_INT(xenforeignmemory_close(NULL)))   \
+    X(dm_close_null, 0, NOSYS, FAILS_INT(xendevicemodel_close(NULL)))       \
+    X(hypfs_close_null, 0, NOSYS, FAILS_INT(xenhypfs_close(NULL)))          \
+    X(manage_close_null, 0, NOSYS, FAILS_INT(xenmanage_close(NULL)))        \
+    X(hypfs_read_null_handle, EBADF, NOSYS,                                 \
+      FAILS_PTR(xenhypfs_read(NULL, "/")))                                  \
+    X(manage_info_null_handle, EINVAL, NOSYS,                               \
+      FAILS_INT(xenmanage_get_domain_info(NULL, 1, NULL, NULL, NULL)))      \
+    X(manage_poll_null_domid, EINVAL, NOSYS,                                \
+      FAILS_INT(xenmanage_poll_changed_domain(c->mng, NULL, NULL, NULL,     \
+                                              NULL)))                       \
+    X(fmem_unmap_resource_null, 0, NOSYS,                                   \
+      FAILS_INT(xenforeignmemory_unmap_resource(c->fmem, NULL)))            \
+    X(gnttab_unmap_null_addr, EINVAL, NOSYS,                                \
+      FAILS_INT(xengnttab_unmap(c->xgt, NULL, 1)))                          \
+    /* --- zero counts --- */                                               \
+    X(gnttab_map_zero, EINVAL, NOSYS,                                       \
+      FAILS_PTR(xengnttab_map_grant_refs(c->xgt, 0, c->domids, c->refs,     \
+                                         PROT_READ)))                       \
+    X(gnttab_map_domain_zero, EINVAL, NOSYS,                                \
+      FAILS_PTR(xengnttab_map_domain_grant_refs(c->xgt, 0, 1, c->refs,      \
+                                                PROT_READ)))                \
+    X(gnttab_exp_zero, EINVAL, NOSYS,                                       \
+      FAILS_INT(xengnttab_dmabuf_exp_from_refs(c->xgt, 1, 0, 0, c->refs,    \
+                                               &c->refs[3])))               \
+    X(gnttab_imp_zero, EINVAL, NOSYS,                                       \
+      FAILS_INT(xengnttab_dmabuf_imp_to_refs(c->xgt, 1, 3, 0, c->refs)))    \
+    X(gntshr_share_zero, EINVAL, NOSYS,                                     \
+      FAILS_PTR(xengntshr_share_pages(c->xgs, 1, 0, c->refs, 1)))           \
+    X(gntshr_share_negative, EINVAL, NOSYS,                                 \
+      FAILS_PTR(xengntshr_share_pages(c->xgs, 1, -1, c->refs, 1)))          \
+    X(gntshr_share_int_min, EINVAL, NOSYS,                                  \
+      FAILS_PTR(xengntshr_share_pages(c->xgs, 1, INT_MIN, c->refs, 1)))     \
+    X(fmem_map_zero, EINVAL, NOSYS,                                         \
+      FAILS_PTR(xenforeignmemory_map(c->fmem, 1, PROT_READ, 0, c->pfns,     \
+                                     c->errs)))                             \
+    X(fmem_unmap_zero, EINVAL, NOSYS,                                       \
+      FAILS_INT(xenforeignmemory_unmap(c->fmem, c->pfns, 0)))               \
+    X(call_alloc_pages_zero, EINVAL, NOSYS,                                 \
+      FAILS_PTR(xencall_alloc_buffer_pages(c->xcall, 0)))                   \
+    /* --- overflowing counts, count x page size overflow --- */            \
+    X(fmem_map_over_uint, EINVAL, NOSYS,                                    \
+      FAILS_PTR(xenforeignmemory_map(c->fmem, 1, PROT_READ,                 \
+                                     (size_t)UINT_MAX + 1, c->pfns,         \
+                                     c->errs)))                             \
+    X(fmem_map_bytes_overflow, EINVAL, NOSYS,                               \
+      FAILS_PTR(xenforeignmemory_map(c->fmem, 1, PROT_READ,                 \
+                                     SIZE_MAX / PAGE + 1, c->pfns,          \
+                                     c->errs)))                             \
+    X(fmem_map_size_max, EINVAL, NOSYS,                                     \
+      FAILS_PTR(xenforeignmemory_map(c->fmem, 1, PROT_READ, SIZE_MAX,       \
+                                     c->pfns, NULL)))                       \
+    X(fmem_unmap_bytes_overflow, EINVAL, NOSYS,                             \
+      FAILS_INT(xenforeignmemory_unmap(c->fmem, c->pfns,                    \
+                                       SIZE_MAX / PAGE + 1)))               \
+    X(fmem_resource_frames_overflow, EINVAL, NOSYS,                         \
+      FAILS_PTR(xenforeignmemory_map_resource(c->fmem, 1, 0, 0, 0,          \
+                                              SIZE_MAX / PAGE + 1, NULL,    \
+                                              PROT_READ, 0)))               \
+    X(fmem_resource_frame_over_32bit, EINVAL, NOSYS,                        \
+      FAILS_PTR(xenforeignmemory_map_resource(c->fmem, 1, 0, 0,             \
+                                              (unsigned long)UINT32_MAX + 1,\
+                                              1, NULL, PROT_READ, 0)))      \
+    X(call_alloc_pages_overflow, ENOMEM, NOSYS,                             \
+      FAILS_PTR(xencall_alloc_buffer_pages(c->xcall, SIZE_MAX / PAGE + 1))) \
+    X(call_alloc_pages_size_max, ENOMEM, NOSYS,                             \
+      FAILS_PTR(xencall_alloc_buffer_pages(c->xcall, SIZE_MAX)))            \
+    X(call_alloc_size_max, ENOMEM, NOSYS,                                   \
+      FAILS_PTR(xencall_alloc_buffer(c->xcall, SIZE_MAX)))                  \
+    X(call_alloc_size_header_overflow, ENOMEM, NOSYS,                       \
+      FAILS_PTR(xencall_alloc_buffer(c->xcall, SIZE_MAX - 8)))              \
+    /* --- flags with unknown bits, out-of-range values --- */              \
+    X(fmem_resource_flag_fixed, EINVAL, NOSYS,                              \
+      FAILS_PTR(xenforeignmemory_map_resource(c->fmem, 1, 0, 0, 0, 1,       \
+                                              NULL, PROT_READ, MAP_FIXED))) \
+    X(fmem_resource_flag_unknown, EINVAL, NOSYS,                            \
+      FAILS_PTR(xenforeignmemory_map_resource(c->fmem, 1, 0, 0, 0, 1,       \
+                                              NULL, PROT_READ, 1 << 30)))   \
+    X(dm_mem_type_wrong_type, EINVAL, NOSYS,                                \
+      FAILS_INT(xendevicemodel_map_mem_type_to_ioreq_server(c->dmod, 1, 0,  \
+                                                            1, 0)))         \
+    X(dm_mem_type_unknown_flag, EINVAL, NOSYS,                              \
+      FAILS_INT(xendevicemodel_map_mem_type_to_ioreq_server(c->dmod, 1, 0,  \
+                                                            4, 1u << 5)))   \
+    X(dm_pcidev_device_range, EINVAL, NOSYS,                                \
+      FAILS_INT(xendevicemodel_map_pcidev_to_ioreq_server(c->dmod, 1, 0, 0, \
+                                                          0, 0x20, 0)))     \
+    X(dm_pcidev_function_range, EINVAL, NOSYS,                              \
+      FAILS_INT(xendevicemodel_unmap_pcidev_from_ioreq_server(c->dmod, 1,   \
+                                                      0, 0, 0, 0, 8)))      \
+    X(hypfs_path_too_long, ENAMETOOLONG, NOSYS,                             \
+      FAILS_PTR(xenhypfs_read(c->hypfs, long_path)))                        \
+    /* --- huge domids, DOMID_SELF where not allowed --- */                 \
+    X(manage_info_domid_self, EINVAL, NOSYS,                                \
+      FAILS_INT(xenmanage_get_domain_info(c->mng, 0x7FF0, NULL, NULL,       \
+                                          NULL)))                           \
+    X(manage_info_domid_invalid, EINVAL, NOSYS,                             \
+      FAILS_INT(xenmanage_get_domain_info(c->mng, 0x7FF4, NULL, NULL,       \
+                                          NULL)))                           \
+    X(manage_info_domid_huge, EINVAL, NOSYS,                                \
+      FAILS_INT(xenmanage_get_domain_info(c->mng, UINT_MAX, NULL, NULL,     \
+                                          NULL)))                           \
+    X(fmem_map_domid_over_16bit, EINVAL, NOSYS,                             \
+      FAILS_PTR(xenforeignmemory_map(c->fmem, 0x10000, PROT_READ, 1,        \
+                                     c->pfns, c->errs)))                    \
+    X(fmem_map_domid_huge, EINVAL, NOSYS,                                   \
+      FAILS_PTR(xenforeignmemory_map(c->fmem, UINT32_MAX, PROT_READ, 1,     \
+                                     c->pfns, c->errs)))                    \
+    /* --- unaligned addresses, counts that do not match --- */             \
+    X(gnttab_unmap_wrong_count, EINVAL, NOSYS,                              \
+      FAILS_INT(xengnttab_unmap(c->xgt, c->gmap, 2)))                       \
+    X(gnttab_unmap_unaligned, EINVAL, SYSOK,                                \
+      FAILS_INT(xengnttab_unmap(c->xgt, (char *)c->gmap + 1, 1)))           \
+    X(fmem_map2_fixed_unaligned, EINVAL, SYSOK,                             \
+      FAILS_PTR(xenforeignmemory_map2(c->fmem, 1, (char *)c->gmap + 1,      \
+                                      PROT_READ, MAP_FIXED, 1, c->pfns,     \
+                                      c->errs)))                            \
+    X(fmem_unmap_unaligned, EINVAL, SYSOK,                                  \
+      FAILS_INT(xenforeignmemory_unmap(c->fmem, (char *)c->gmap + 1, 1)))   \
+    /* --- restricted handles --- */                                        \
+    X(restricted_gnttab_map, ENOTTY, RESTRICTED,                            \
+      FAILS_PTR(xengnttab_map_grant_ref(c->xgt, 2, 8, PROT_READ)))          \
+    X(restricted_gnttab_copy, ENOTTY, RESTRICTED,                           \
+      FAILS_INT(xengnttab_grant_copy(c->xgt, 1, copy_seg)))                 \
+    X(restricted_call_hypercall, ENOTTY, RESTRICTED,                        \
+      FAILS_INT(xencall1(c->xcall, 17, 0)))                                 \
+    X(restricted_hypfs_read, ENOTTY, RESTRICTED,                            \
+      FAILS_PTR(xenhypfs_read(c->hypfs, "/")))                              \
+    X(restricted_manage_info, ENOTTY, RESTRICTED,                           \
+      FAILS_INT(xenmanage_get_domain_info(c->mng, 1, NULL, NULL, NULL)))
+
+static char long_path[8192];
+static xengnttab_grant_copy_segment_t copy_seg[1];
+
+#define ROW_FN(name, err, flags, expr)                                      \
+    static int row_##name(struct ctx *c) { (void)c; return (expr); }
+BAD_INPUTS(ROW_FN)
+
+struct row {
+    const char *name;
+    int err;
+    int flags;
+    int (*fn)(struct ctx *c);
+};
+
+#define ROW_ENTRY(name, err, flags, expr) { #name, err, flags, row_##name },
+static const struct row rows[] = { BAD_INPUTS(ROW_ENTRY) };
+#define N_ROWS ((int)(sizeof(rows) / sizeof(rows[0])))
+
+/* --- the harness ----------------------------------------------------- */
+
+static int open_all(struct ctx *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->xce = xenevtchn_open(Q, 0);
+    c->xgt = xengnttab_open(Q, 0);
+    c->xgs = xengntshr_open(Q, 0);
+    c->xcall = xencall_open(Q, 0);
+    c->fmem = xenforeignmemory_open(Q, 0);
+    c->dmod = xendevicemodel_open(Q, 0);
+    c->hypfs = xenhypfs_open(Q, 0);
+    c->mng = xenmanage_open(Q, 0);
+    if (!c->xce || !c->xgt || !c->xgs || !c->xcall || !c->fmem ||
+        !c->dmod || !c->hypfs || !c->mng)
+        return -1;
+    c->gmap = xengnttab_map_grant_ref(c->xgt, 1, 8, PROT_READ | PROT_WRITE);
+    return c->gmap ? 0 : -1;
+}
+
+static int close_all(struct ctx *c, int restricted)
+{
+    int rc = 0;
+
+    /*
+     * After restrict the gntdev descriptor is /dev/null: munmap works,
+     * releasing the slots answers ENOTTY (as upstream); the close then
+     * gives everything back.  The mapping check below still applies.
+     */
+    if (c->gmap && xengnttab_unmap(c->xgt, c->gmap, 1) < 0 &&
+        !(restricted && errno == ENOTTY))
+        rc = -1;
+    rc |= xenevtchn_close(c->xce);
+    rc |= xengnttab_close(c->xgt);
+    rc |= xengntshr_close(c->xgs);
+    rc |= xencall_close(c->xcall);
+    rc |= xenforeignmemory_close(c->fmem);
+    rc |= xendevicemodel_close(c->dmod);
+    rc |= xenhypfs_close(c->hypfs);
+    rc |= xenmanage_close(c->mng);
+    return rc;
+}
+
+int main(void)
+{
+    static const struct fake_sys_handlers h = { .ioctl = drv_ioctl };
+    int failures = 0;
+
+    memset(long_path, 'a', sizeof(long_path) - 1);
+    long_path[0] = '/';
+    printf("1..%d\n", N_ROWS);
+    for (int i = 0; i < N_ROWS; i++) {
+        const struct row *r = &rows[i];
+        struct ctx c;
+        int failed, err, calls, ok = 1;
+
+        fake_sys_install();
+        fake_sys_set_handlers(&h);
+        alloc_count_reset();
+        if (open_all(&c) < 0) {
+            printf("not ok %d - %s # could not open the handles\n", i + 1,
+                   r->name);
+            failures++;
+            close_all(&c, 0);
+            fake_sys_uninstall();
+            continue;
+        }
+        if ((r->flags & RESTRICTED) && xentoolcore_restrict_all(1) < 0) {
+            printf("not ok %d - %s # restrict_all failed\n", i + 1, r->name);
+            failures++;
+        }
+        calls = fake_sys_count_all();
+        errno = 0;
+        failed = r->fn(&c);
+        err = errno;
+        calls = fake_sys_count_all() - calls;
+
+        if (r->err == 0 && failed) {
+            printf("# %s: failed (%s), must succeed\n", r->name,
+                   strerrorname_np(err));
+            ok = 0;
+        } else if (r->err && !failed) {
+            printf("# %s: succeeded, must fail with %s\n", r->name,
+                   strerrorname_np(r->err));
+            ok = 0;
+        } else if (r->err && err != r->err) {
+            printf("# %s: errno %s, must be %s\n", r->name,
+                   strerrorname_np(err), strerrorname_np(r->err));
+            ok = 0;
+        }
+        if ((r->flags & NOSYS) && calls) {
+            printf("# %s: made %d system calls, must make none\n", r->name,
+                   calls);
+            ok = 0;
+        }
+        if (close_all(&c, r->flags & RESTRICTED) < 0) {
+            printf("# %s: closing the handles failed\n", r->name);
+            ok = 0;
+        }
+        if (fake_sys_open_fds() || fake_sys_live_mappings() ||
+            alloc_count_live()) {
+            printf("# %s: left %d fds, %d mappings, %ld heap blocks\n",
+                   r->name, fake_sys_open_fds(), fake_sys_live_mappings(),
+                   alloc_count_live());
+            ok = 0;
+        }
+        fake_sys_uninstall();
+        printf("%s %d - %s (%s)\n", ok ? "ok" : "not ok", i + 1, r->name,
+               r->err ? strerrorname_np(r->err) : "success");
+        failures += !ok;
+    }
+    return failures ? 1 : 0;
+}
