@@ -1,0 +1,1 @@
+../../src/toolcore_private.h
