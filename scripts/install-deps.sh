@@ -15,6 +15,8 @@ ABI="abigail-tools abi-compliance-checker abi-dumper binutils"
 VM="qemu-system-x86 gzip"
 # Checkers and benchmarks.
 CHECK="valgrind strace cppcheck"
+# Sanitizer and libFuzzer runtimes for clang (tests/robust).
+SANITIZERS="libclang-rt-14-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: run as root (apt-get install)" >&2
@@ -22,7 +24,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 missing=""
-for p in $BUILD $REFERENCE $ABI $VM $CHECK; do
+for p in $BUILD $REFERENCE $ABI $VM $CHECK $SANITIZERS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done

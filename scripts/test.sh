@@ -46,8 +46,33 @@ fi
 ninja -C build-none
 run_suite build-none --suite symbols --suite unit
 
+# 4. Robustness (tests/robust, issue 6): the unit suites under
+#    ASan+UBSan (clang, no recovery) and under valgrind memcheck (zero
+#    errors or leaks), the concurrency test under ThreadSanitizer, and a
+#    bounded libFuzzer run of every fuzz target.  cppcheck ran with the
+#    `lint` suite in step 1.
+run_sanitized() {
+    # $1: build dir, $2: -Db_sanitize value, rest: extra setup options
+    dir=$1; san=$2; shift 2
+    if [ -f "$dir/build.ninja" ]; then
+        meson setup --reconfigure "$dir" >/dev/null
+    else
+        CC=clang meson setup "$dir" -Dvm_tests=disabled -Db_lundef=false \
+            -Db_sanitize="$san" "$@"
+    fi
+}
+run_sanitized build-asan address,undefined -Dc_args=-fno-sanitize-recover=all
+ninja -C build-asan
+run_suite build-asan --suite unit
+run_suite build --setup valgrind --suite unit
+run_sanitized build-tsan thread
+ninja -C build-tsan tests/robust/test-threads
+run_suite build-tsan --no-rebuild --suite tsan
+
 # One closing line over every run, for people and for CI.
 python3 scripts/summarize-tests.py build/meson-logs/testlog.json \
-    build-clang/meson-logs/testlog.json build-none/meson-logs/testlog.json ||
+    build-clang/meson-logs/testlog.json build-none/meson-logs/testlog.json \
+    build-asan/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
+    build-tsan/meson-logs/testlog.json ||
     status=1
 exit $status

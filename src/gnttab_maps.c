@@ -57,7 +57,8 @@ void xs__gntmap_insert(struct xengntdev_handle *h, struct xs_gnt_mapping *node,
     }
 }
 
-struct xs_gnt_mapping *xs__gntmap_take(struct xengntdev_handle *h, void *addr)
+struct xs_gnt_mapping *xs__gntmap_take(struct xengntdev_handle *h,
+                                       const void *addr)
 {
     struct xs_gnt_mapping **pp, *m = NULL;
 

@@ -59,7 +59,8 @@ void xs__gntmap_insert(struct xengntdev_handle *h, struct xs_gnt_mapping *node,
  * Remove and return the record that starts at addr, or NULL.  The caller
  * owns the node and either frees it or gives it back with insert.
  */
-struct xs_gnt_mapping *xs__gntmap_take(struct xengntdev_handle *h, void *addr);
+struct xs_gnt_mapping *xs__gntmap_take(struct xengntdev_handle *h,
+                                       const void *addr);
 /* Free every record (at close; the mappings themselves stay valid). */
 void xs__gntmap_clear(struct xengntdev_handle *h);
 

@@ -27,7 +27,6 @@
 
 struct xenmanage_handle {
     xentoollog_logger *logger;
-    unsigned int flags;
     /* Not registered with toolcore (as upstream); the xencall handle
      * registers itself. */
     xencall_handle *xcall;
@@ -37,7 +36,6 @@ XS_API xenmanage_handle *xenmanage_open(xentoollog_logger *logger,
                                         unsigned int open_flags)
 {
     xenmanage_handle *h;
-    int e;
 
     if (open_flags) {               /* no flags are defined */
         errno = EINVAL;
@@ -49,7 +47,8 @@ XS_API xenmanage_handle *xenmanage_open(xentoollog_logger *logger,
     h->logger = xs__logger_or_default(logger);
     h->xcall = xencall_open(h->logger, 0);
     if (!h->xcall) {
-        e = errno;
+        int e = errno;
+
         free(h);
         errno = e;
         return NULL;

@@ -44,6 +44,13 @@ XS_API void xentoolcore__deregister_active_handle(Xentoolcore__Active_Handle *ah
     pthread_mutex_unlock(&registry_lock);
 }
 
+void xs__toolcore_publish_fd(int *slot, int fd)
+{
+    pthread_mutex_lock(&registry_lock);
+    *slot = fd;
+    pthread_mutex_unlock(&registry_lock);
+}
+
 XS_API int xentoolcore_restrict_all(domid_t domid)
 {
     Xentoolcore__Active_Handle *ah;

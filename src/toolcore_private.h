@@ -43,4 +43,13 @@ void xentoolcore__deregister_active_handle(Xentoolcore__Active_Handle *ah);
  */
 int xentoolcore__restrict_by_dup2_null(int fd);
 
+/*
+ * Store a registered handle's new descriptor in *slot under the registry
+ * lock.  Handles register before their device is opened, and the restrict
+ * callbacks read the descriptor under that lock: a plain store would race
+ * with a concurrent xentoolcore_restrict_all() (found by ThreadSanitizer,
+ * tests/robust/test-threads.c).
+ */
+void xs__toolcore_publish_fd(int *slot, int fd);
+
 #endif /* XS_TOOLCORE_PRIVATE_H */

@@ -804,5 +804,8 @@ int main(int argc, char **argv)
     }
     printf("failure points covered: %d/%d system-call sites, %ld injected"
            " faults, %d failing runs\n", covered, N_SITES, points, failures);
-    return failures || covered != N_SITES ? 1 : 0;
+    /* Error-path sites are only reached with a second fault (depth 2). */
+    if (depth < 2)
+        printf("# depth %d: site coverage reported, not enforced\n", depth);
+    return failures || (depth >= 2 && covered != N_SITES) ? 1 : 0;
 }

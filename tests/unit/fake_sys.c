@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +18,16 @@
 
 #define MAX_LOG 4096
 #define MAX_TRACKED 1024
+
+/*
+ * The thread tests (tests/robust/test-threads.c) call into the library
+ * from several threads at once: every piece of bookkeeping below is
+ * taken under this lock (recursive: untrack_range re-enters track_map).
+ */
+static pthread_mutex_t fake_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+#define LOCKED(stmt) \
+    do { pthread_mutex_lock(&fake_lock); stmt; \
+         pthread_mutex_unlock(&fake_lock); } while (0)
 
 static struct fake_sys_handlers handlers;
 static struct fake_sys_call call_log[MAX_LOG];
@@ -59,19 +70,17 @@ static void note_injected(struct fake_sys_call *c, int err)
  * Record the call; return an errno to inject, FAKE_SHORT for a short
  * read/write, or 0 to go ahead.
  */
-static void *enter_addr;        /* set by munmap/madvise for enter() */
-
-static int enter(enum fake_sys_kind kind, int fd, unsigned long request,
-                 const char *path, int flags, int prot, off_t offset)
+static int enter_locked(enum fake_sys_kind kind, int fd,
+                        unsigned long request, const char *path, int flags,
+                        int prot, off_t offset, void *addr)
 {
     struct fake_sys_call c = {
         .kind = kind, .fd = fd, .request = request, .path = path,
         .flags = flags, .prot = prot, .offset = offset,
-        .site = xs__sys_site, .addr = enter_addr,
+        .site = xs__sys_site, .addr = addr,
     };
     int n, err = 0;
 
-    enter_addr = NULL;
     if (total_calls < MAX_LOG)
         call_log[total_calls] = c;
     total_calls++;
@@ -91,6 +100,23 @@ static int enter(enum fake_sys_kind kind, int fd, unsigned long request,
     if (err)
         note_injected(&c, err);
     return err;
+}
+
+static int enter_at(enum fake_sys_kind kind, int fd, unsigned long request,
+                    const char *path, int flags, int prot, off_t offset,
+                    void *addr)
+{
+    int err;
+
+    LOCKED(err = enter_locked(kind, fd, request, path, flags, prot, offset,
+                              addr));
+    return err;
+}
+
+static int enter(enum fake_sys_kind kind, int fd, unsigned long request,
+                 const char *path, int flags, int prot, off_t offset)
+{
+    return enter_at(kind, fd, request, path, flags, prot, offset, NULL);
 }
 
 static void track_fd(int fd)
@@ -172,7 +198,7 @@ static int f_open(const char *path, int flags)
     }
     fd = handlers.open ? handlers.open(path, flags)
                        : fake_sys_default_open(path, flags);
-    track_fd(fd);
+    LOCKED(track_fd(fd));
     return fd;
 }
 
@@ -181,7 +207,7 @@ static int f_close(int fd)
     int err = enter(FAKE_CLOSE, fd, 0, NULL, 0, 0, 0);
 
     /* Like Linux, the descriptor is released even when close() fails. */
-    untrack_fd(fd);
+    LOCKED(untrack_fd(fd));
     close(fd);
     if (err) {
         errno = err;
@@ -215,9 +241,11 @@ static void *f_mmap(void *addr, size_t len, int prot, int flags, int fd,
                       : fake_sys_default_mmap(addr, len, prot, flags, fd,
                                               offset);
     if (p != MAP_FAILED) {
+        pthread_mutex_lock(&fake_lock);
         if (flags & MAP_FIXED)
             untrack_range(p, len);
         track_map(p, len);
+        pthread_mutex_unlock(&fake_lock);
     }
     return p;
 }
@@ -226,8 +254,7 @@ static int f_munmap(void *addr, size_t len)
 {
     int err, rc;
 
-    enter_addr = addr;
-    err = enter(FAKE_MUNMAP, -1, len, NULL, 0, 0, 0);
+    err = enter_at(FAKE_MUNMAP, -1, len, NULL, 0, 0, 0, addr);
 
     if (err) {
         errno = err;
@@ -235,7 +262,7 @@ static int f_munmap(void *addr, size_t len)
     }
     rc = handlers.munmap ? handlers.munmap(addr, len) : munmap(addr, len);
     if (rc == 0)
-        untrack_range(addr, len);
+        LOCKED(untrack_range(addr, len));
     return rc;
 }
 
@@ -243,8 +270,7 @@ static int f_madvise(void *addr, size_t len, int advice)
 {
     int err;
 
-    enter_addr = addr;
-    err = enter(FAKE_MADVISE, -1, len, NULL, advice, 0, 0);
+    err = enter_at(FAKE_MADVISE, -1, len, NULL, advice, 0, 0, addr);
 
     if (err) {
         errno = err;

@@ -12,6 +12,7 @@
 #include "call_private.h"
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 
 #define PRIVCMD_DEV    "/dev/xen/privcmd"
@@ -27,7 +28,7 @@ int osdep_xencall_open(xencall_handle *xcall)
         fd = xs_sys_open(PRIVCMD_PROC, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return xs__neg_errno();
-    xcall->fd = fd;
+    xs__toolcore_publish_fd(&xcall->fd, fd);
     return 0;
 }
 
@@ -50,7 +51,7 @@ int osdep_xencall_probe_bufdev(xencall_handle *xcall)
         xcall->bufdev = XS_BUFDEV_ABSENT;
         return 0;
     }
-    xcall->buf_fd = fd;
+    xs__toolcore_publish_fd(&xcall->buf_fd, fd);
     xcall->bufdev = XS_BUFDEV_OPEN;
     return 0;
 }

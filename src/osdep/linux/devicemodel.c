@@ -11,6 +11,7 @@
 #include "devicemodel_private.h"
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 
 #define PRIVCMD_DEV "/dev/xen/privcmd"
@@ -38,7 +39,7 @@ int osdep_xendevicemodel_open(xendevicemodel_handle *dmod)
         }
         return xs__neg_errno();
     }
-    dmod->fd = fd;
+    xs__toolcore_publish_fd(&dmod->fd, fd);
     /*
      * Upstream probes DM_OP here (one more ioctl per open).  We find out
      * at the first operation instead: most failures prove the ioctl

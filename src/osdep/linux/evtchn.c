@@ -12,6 +12,7 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "evtchn_private.h"
 
@@ -27,7 +28,7 @@ int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags)
     fd = xs_sys_open(EVTCHN_DEV, oflags);
     if (fd < 0)
         return xs__neg_errno();
-    xce->fd = fd;
+    xs__toolcore_publish_fd(&xce->fd, fd);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "xen-linux-uapi.h"
 #include "foreignmemory_private.h"
 
@@ -74,7 +75,7 @@ int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem)
      * its answer only matters when resource mapping fails, so it is
      * asked then, once (see unimpl_errno).
      */
-    fmem->fd = fd;
+    xs__toolcore_publish_fd(&fmem->fd, fd);
     return 0;
 }
 
@@ -278,14 +279,15 @@ int osdep_xenforeignmemory_map_resource(xenforeignmemory_handle *fmem,
         .num = fres->nr_frames,
     };
     size_t bytes = fres->nr_frames << XS_PAGE_SHIFT;    /* checked */
-    int query = fres->addr == NULL && fres->nr_frames == 0, rc;
+    int query = fres->addr == NULL && fres->nr_frames == 0;
 
     if (!query) {
         void *p = xs_sys_mmap(fres->addr, bytes, fres->prot,
                               fres->flags | MAP_SHARED, fmem->fd, 0);
 
         if (p == MAP_FAILED) {
-            rc = xs__neg_errno();
+            int rc = xs__neg_errno();
+
             xtl_log(fmem->logger, XTL_ERROR, -rc, CTX, "mmap failed");
             return rc;
         }

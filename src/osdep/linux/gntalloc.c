@@ -17,6 +17,7 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "gnttab_private.h"
 
@@ -38,7 +39,7 @@ int osdep_gntshr_open(struct xengntdev_handle *h)
 
     if (fd < 0)
         return xs__neg_errno();
-    h->fd = fd;
+    xs__toolcore_publish_fd(&h->fd, fd);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "gnttab_private.h"
 
@@ -52,7 +53,7 @@ int osdep_gnttab_open(struct xengntdev_handle *h)
 
     if (fd < 0)
         return xs__neg_errno();
-    h->fd = fd;
+    xs__toolcore_publish_fd(&h->fd, fd);
     return 0;
 }
 
@@ -90,11 +91,10 @@ static void release_slots(struct xengntdev_handle *h, uint64_t index,
 static void *mmap_slots(struct xengntdev_handle *h, size_t bytes, int prot,
                         uint64_t index)
 {
-    void *addr;
-
     for (int tries = 0; ; tries++) {
-        addr = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd,
-                           (off_t)index);
+        void *addr = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd,
+                                 (off_t)index);
+
         if (addr != MAP_FAILED || errno != EAGAIN
             || tries >= MAP_EAGAIN_RETRIES)
             return addr;
