@@ -8,8 +8,9 @@ BUILD="meson ninja-build gcc clang pkg-config python3 libcmocka-dev zlib1g-dev"
 # Upstream's own build of the stable libraries and its headers: the
 # reference for differential, header and layout tests.
 REFERENCE="libxen-dev"
-# ABI gate and drop-in checks.
-ABI="abigail-tools abi-compliance-checker abi-dumper binutils"
+# ABI gate and drop-in checks (dpkg-dev: dpkg-gensymbols cross-checks
+# symbols/debian/).
+ABI="abigail-tools abi-compliance-checker abi-dumper binutils dpkg-dev"
 # VM test bed: QEMU runs Xen + a Debian dom0; the Xen, kernel and busybox
 # packages are fetched with apt-get download into the build directory.
 VM="qemu-system-x86 gzip"
