@@ -298,8 +298,14 @@ int osdep_xenforeignmemory_map_resource(xenforeignmemory_handle *fmem,
     if (xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_MMAP_RESOURCE, &r) < 0) {
         int e = errno > 0 ? errno : EIO;
 
-        /* QEMU falls back to legacy ioreq pages on exactly EOPNOTSUPP. */
-        if (is_unimplemented(fmem, e))
+        /*
+         * QEMU falls back to legacy ioreq pages on exactly EOPNOTSUPP, so
+         * "not supported" is reported that way whoever lacks the feature:
+         * the kernel (its unknown-ioctl errno) or Xen (a hypervisor
+         * without XENMEM_acquire_resource answers ENOSYS; upstream passes
+         * that through and QEMU then fails instead of falling back).
+         */
+        if (e == ENOSYS || is_unimplemented(fmem, e))
             e = EOPNOTSUPP;
         /* Expected where resources are unsupported: do not log that. */
         if (e != EOPNOTSUPP)
