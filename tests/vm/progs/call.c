@@ -2,8 +2,10 @@
 /*
  * call.c - xencall against the real hypervisor in dom0: xen_version,
  * a hypercall writing into a hypercall buffer, the buffer device, the
- * buffer cache (reuse, alignment, zeroing) and xencall_fd().
+ * buffer cache (reuse, alignment, zeroing), two threads sharing one
+ * handle's cache, XENCALL_OPENFLAG_NON_REENTRANT and xencall_fd().
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -20,6 +22,32 @@
 struct vt_privcmd_hypercall { uint64_t op; uint64_t arg[5]; };
 #define VT_IOCTL_PRIVCMD_HYPERCALL \
     _IOC(_IOC_NONE, 'P', 0, sizeof(struct vt_privcmd_hypercall))
+
+#define ROUNDS 500
+
+/*
+ * One thread's share of the concurrency check: small buffers from the
+ * handle's cache, each filled by the hypervisor and checked.  Returns
+ * the number of rounds that went wrong.
+ */
+static void *cache_worker(void *arg)
+{
+    xencall_handle *x = arg;
+    long bad = 0;
+
+    for (int i = 0; i < ROUNDS; i++) {
+        char *b = xencall_alloc_buffer(x, 16 + (i & 1) * 100);
+
+        if (!b || b[0] != 0) {
+            bad++;
+        } else if (xencall2(x, HYPERVISOR_xen_version, XENVER_extraversion,
+                            (uint64_t)(uintptr_t)b) != 0 || b[0] != '.') {
+            bad++;
+        }
+        xencall_free_buffer(x, b);
+    }
+    return (void *)bad;
+}
 
 int main(void)
 {
@@ -112,6 +140,36 @@ int main(void)
         v = ioctl(fd, VT_IOCTL_PRIVCMD_HYPERCALL, &h);
         vt_ok(v == (4 << 16 | 17), "raw ioctl on xencall_fd works",
               "0x%x", v);
+    }
+
+    {
+        pthread_t t[2];
+        void *r[2] = { (void *)-1L, (void *)-1L };
+        int started = 0;
+
+        for (int i = 0; i < 2; i++)
+            started += pthread_create(&t[i], NULL, cache_worker, x) == 0;
+        for (int i = 0; i < started; i++)
+            pthread_join(t[i], &r[i]);
+        vt_ok(started == 2 && r[0] == NULL && r[1] == NULL,
+              "two threads, one handle: 2x500 cached buffers, hypercalls",
+              "started %d bad %ld %ld", started, (long)r[0], (long)r[1]);
+    }
+    {
+        xencall_handle *nr = xencall_open(NULL,
+                                          XENCALL_OPENFLAG_NON_REENTRANT);
+        char *b = nr ? xencall_alloc_buffer(nr, 16) : NULL;
+
+        vt_ok(nr && b, "open NON_REENTRANT, alloc_buffer", "%s",
+              vt_errno(errno));
+        if (b) {
+            v = xencall2(nr, HYPERVISOR_xen_version, XENVER_extraversion,
+                         (uint64_t)(uintptr_t)b);
+            vt_ok(v == 0 && b[0] == '.', "NON_REENTRANT handle works",
+                  "rc=%d", v);
+            xencall_free_buffer(nr, b);
+        }
+        vt_ok(xencall_close(nr) == 0, "close NON_REENTRANT handle", NULL);
     }
 
     errno = 0;
