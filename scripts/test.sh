@@ -68,11 +68,16 @@ run_suite build --setup valgrind --suite unit
 run_sanitized build-tsan thread
 ninja -C build-tsan tests/robust/test-threads
 run_suite build-tsan --no-rebuild --suite tsan
+run_sanitized build-fuzz address,undefined \
+    "-Dc_args=-fsanitize=fuzzer-no-link -fno-sanitize-recover=all"
+ninja -C build-fuzz tests/fuzz/fuzz-hypfs tests/fuzz/fuzz-driver \
+    tests/fuzz/fuzz-xtl
+run_suite build-fuzz --no-rebuild --suite fuzz
 
 # One closing line over every run, for people and for CI.
 python3 scripts/summarize-tests.py build/meson-logs/testlog.json \
     build-clang/meson-logs/testlog.json build-none/meson-logs/testlog.json \
     build-asan/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
-    build-tsan/meson-logs/testlog.json ||
+    build-tsan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json ||
     status=1
 exit $status

@@ -123,7 +123,14 @@ XS_API void *xenforeignmemory_map2(xenforeignmemory_handle *fmem,
          */
         for (size_t i = 0; i < pages; i++) {
             if (errs[i]) {
-                rc = errs[i] < 0 ? errs[i] : -errs[i];
+                /*
+                 * The kernel stores -errno; anything outside the errno
+                 * range (INT_MIN would overflow on negation) is EIO
+                 * (found by fuzz-driver).
+                 */
+                int e = errs[i] < 0 ? errs[i] : -errs[i];
+
+                rc = (errs[i] == INT_MIN || e < -4095) ? -EIO : e;
                 osdep_xenforeignmemory_unmap(fmem, p, pages);
                 p = NULL;
                 break;

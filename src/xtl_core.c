@@ -61,7 +61,7 @@ XS_API void xtl_progress(struct xentoollog_logger *logger, const char *context,
                          const char *doing_what, unsigned long done,
                          unsigned long total)
 {
-    int percent = 0;
+    int percent = 0, saved_errno = errno;
 
     if (!logger->progress)
         return;
@@ -78,7 +78,12 @@ XS_API void xtl_progress(struct xentoollog_logger *logger, const char *context,
              */
             percent = done / (total / 100 + (total % 100 != 0));
     }
+    /*
+     * Like xtl_logv, keep errno: the stdio logger's first progress line
+     * asks isatty(), which sets ENOTTY on a file (found by fuzz-xtl).
+     */
     logger->progress(logger, context, doing_what, percent, done, total);
+    errno = saved_errno;
 }
 
 XS_API void xtl_logger_destroy(struct xentoollog_logger *logger)

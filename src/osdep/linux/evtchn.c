@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include "xs_internal.h"
@@ -104,6 +105,13 @@ int osdep_evtchn_pending(xenevtchn_handle *xce)
      * we name the failure instead.
      */
     if (n != sizeof(port))
+        return -EIO;
+    /*
+     * Ports fit in 31 bits (the API returns them as int); a larger one
+     * from the device would read as an error code (found by
+     * fuzz-driver).
+     */
+    if (port > INT_MAX)
         return -EIO;
     return (int)port;
 }
