@@ -194,6 +194,133 @@ int xendevicemodel_nr_vcpus(
  */
 int xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid);
 
+/*
+ * ---- libxenstable extensions (node XENSTABLE_1.1) ----------------------
+ *
+ * Not in upstream's libxendevicemodel: the guest memory and interrupt
+ * calls QEMU still takes from libxenctrl, and the calls of the original
+ * libxendevicemodel design.  A program can test for them:
+ *
+ *   #ifdef XENDEVICEMODEL_HAVE_XENSTABLE_1_1
+ *
+ * and must then link libxenstable >= 1.1 (the symbols carry version
+ * XENSTABLE_1.1, so an older library fails at load time, not at the
+ * call).  docs/migrating-from-libxenctrl.md lists what each replaces.
+ *
+ * The physmap, pirq and S3 calls are raw hypercalls, not DM ops: a
+ * handle narrowed by xendevicemodel_restrict() or
+ * xentoolcore_restrict_all() fails them with EPERM (Linux privcmd
+ * cannot restrict raw hypercalls to one domain).
+ */
+#define XENDEVICEMODEL_HAVE_XENSTABLE_1_1 1
+
+/*
+ * Map space (XENMAPSPACE_* from <xen/memory.h>) frame idx at guest frame
+ * gpfn of domain domid (XENMEM_add_to_physmap); size is the number of
+ * frames for XENMAPSPACE_gmfn_range and 0 otherwise.  With
+ * XENMAPSPACE_gmfn this moves the guest's frame idx to gpfn.
+ * Replaces xc_domain_add_to_physmap().
+ */
+int xendevicemodel_add_to_physmap(
+    xendevicemodel_handle *dmod, domid_t domid, unsigned int space,
+    unsigned long idx, xen_pfn_t gpfn, uint16_t size);
+
+/*
+ * Populate nr_extents extents of 2^extent_order frames at the guest
+ * frames listed in extent_start (XENMEM_populate_physmap; mem_flags:
+ * XENMEMF_*).  All or failure: EBUSY if Xen populated only some (those
+ * stay populated).  For a PV guest the machine frames are written back
+ * into extent_start.  Replaces xc_domain_populate_physmap_exact().
+ */
+int xendevicemodel_populate_physmap_exact(
+    xendevicemodel_handle *dmod, domid_t domid, unsigned long nr_extents,
+    unsigned int extent_order, unsigned int mem_flags,
+    xen_pfn_t *extent_start);
+
+/*
+ * Map GSI index to a pirq of domid (PHYSDEVOP_map_pirq,
+ * MAP_PIRQ_TYPE_GSI).  In: *pirq is the wanted pirq, negative for
+ * "pirq == GSI"; out: the pirq mapped.  Replaces xc_physdev_map_pirq().
+ */
+int xendevicemodel_map_pirq(
+    xendevicemodel_handle *dmod, domid_t domid, int index, int *pirq);
+
+/*
+ * Map an MSI or MSI-X vector of a passed-through device to a pirq of
+ * domid (PHYSDEVOP_map_pirq, MAP_PIRQ_TYPE_MSI): index -1 for a new
+ * vector; bus is segment << 16 | bus; entry_nr the MSI-X entry; table_base
+ * the MSI-X table's address.  *pirq in: wanted (or -1), out: mapped.
+ * Replaces xc_physdev_map_pirq_msi().
+ */
+int xendevicemodel_map_pirq_msi(
+    xendevicemodel_handle *dmod, domid_t domid, int index, int *pirq,
+    int devfn, int bus, int entry_nr, uint64_t table_base);
+
+/* Undo a pirq mapping (PHYSDEVOP_unmap_pirq).  Replaces
+ * xc_physdev_unmap_pirq(). */
+int xendevicemodel_unmap_pirq(
+    xendevicemodel_handle *dmod, domid_t domid, int pirq);
+
+/* Reboot the domain: xendevicemodel_shutdown(..., SHUTDOWN_reboot). */
+int xendevicemodel_reboot(xendevicemodel_handle *dmod, domid_t domid);
+
+/*
+ * Put an HVM domain into ACPI S3 (HVM_PARAM_ACPI_S_STATE = 3): Xen
+ * pauses it and resets its vCPUs and platform devices.  Replaces
+ * xc_hvm_param_set(..., HVM_PARAM_ACPI_S_STATE, 3) in QEMU.
+ */
+int xendevicemodel_s3_suspend(xendevicemodel_handle *dmod, domid_t domid);
+
+/*
+ * Wake it (HVM_PARAM_ACPI_S_STATE = 0): vCPU 0 restarts at the reset
+ * vector (f000:fff0), i.e. in the guest's firmware.  EINVAL if the
+ * domain is not in S3.
+ */
+int xendevicemodel_s3_awaken(xendevicemodel_handle *dmod, domid_t domid);
+
+/*
+ * Route INTx pin intx (0..3 = A..D) of PCI device segment:bus:device to
+ * ISA IRQ isa_irq (1..15; 0 disables).  Xen's emulated chipset shares
+ * four links between all devices ((device + intx) mod 4, bus 0 only), so
+ * this sets that link's route (xendevicemodel_set_pci_link_route) and
+ * thereby also reroutes every other pin on the same link.  EINVAL unless
+ * segment and bus are 0, device <= 31, intx <= 3 and isa_irq <= 15.
+ */
+int xendevicemodel_route_pci_intx_to_isa_irq(
+    xendevicemodel_handle *dmod, domid_t domid, uint16_t segment,
+    uint8_t bus, uint8_t device, uint8_t intx, uint8_t isa_irq);
+
+/*
+ * Report that the device model wrote nr frames from first_pfn, so
+ * log-dirty tracking (live migration) sees them
+ * (xendevicemodel_modified_memory).
+ */
+int xendevicemodel_mark_memory_region_dirty(
+    xendevicemodel_handle *dmod, domid_t domid, uint64_t first_pfn,
+    uint32_t nr);
+
+/* Make nr RAM frames from first_pfn writable again (HVMMEM_ram_rw). */
+int xendevicemodel_make_ram_region_rw(
+    xendevicemodel_handle *dmod, domid_t domid, uint64_t first_pfn,
+    uint32_t nr);
+
+/*
+ * Make nr RAM frames from first_pfn read-only to the guest: its writes
+ * are discarded (HVMMEM_ram_ro, e.g. for an emulated ROM).
+ */
+int xendevicemodel_make_ram_region_ro(
+    xendevicemodel_handle *dmod, domid_t domid, uint64_t first_pfn,
+    uint32_t nr);
+
+/*
+ * Back the nr guest frames from first_pfn with fresh RAM (populate
+ * physmap, one 4 KiB frame per extent, at most 512 frames per hypercall).
+ * On failure the frames before the failing batch stay populated.
+ */
+int xendevicemodel_populate_ram(
+    xendevicemodel_handle *dmod, domid_t domid, uint64_t first_pfn,
+    uint32_t nr);
+
 #ifdef __cplusplus
 }
 #endif

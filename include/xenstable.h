@@ -8,10 +8,10 @@
 #define XENSTABLE_H
 
 #define XENSTABLE_VERSION_MAJOR 1
-#define XENSTABLE_VERSION_MINOR 0
+#define XENSTABLE_VERSION_MINOR 1
 #define XENSTABLE_VERSION_MICRO 0
 
-#define XENSTABLE_VERSION_STRING "1.0.0"
+#define XENSTABLE_VERSION_STRING "1.1.0"
 
 /*
  * True if the headers are version maj.min.mic or newer, e.g.

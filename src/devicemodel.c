@@ -13,30 +13,30 @@
 #include <xen/hvm/dm_op.h>
 #include <xen/hvm/hvm_op.h>
 
+#include "call_private.h"
 #include "devicemodel_private.h"
 #include "xs_internal.h"
 #include "xtl_private.h"
 
 /*
  * xentoolcore_restrict_all(): narrow privcmd to domid.  In hypercall
- * mode there is nothing to narrow (as upstream, report success): an
- * xencall handle already open is neutered by its own callback, and
- * `restricted` stops one from being opened later.
+ * mode there is nothing to narrow (as upstream, report success).  In
+ * every mode `restricted' is set first, so no xencall handle is opened
+ * afterwards; one already open is neutered by its own callback.  (Called
+ * with the registry lock held: taking dmod->lock here could deadlock
+ * with xs__dm_xcall(), which registers a handle under it.)
  */
 static int dm_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
     xendevicemodel_handle *dmod = (xendevicemodel_handle *)ah;
     int rc;
 
-    if (dmod->fd < 0) {
-        dmod->restricted = 1;
+    __atomic_store_n(&dmod->restricted, 1, __ATOMIC_SEQ_CST);
+    if (dmod->fd < 0)
         return 0;
-    }
     rc = osdep_xendevicemodel_restrict(dmod, domid);
-    if (rc == -EOPNOTSUPP) {
-        dmod->restricted = 1;
+    if (rc == -EOPNOTSUPP)
         return 0;
-    }
     return xs__ret(rc);
 }
 
@@ -106,20 +106,42 @@ XS_API int xendevicemodel_close(xendevicemodel_handle *dmod)
 
 XS_API int xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)
 {
-    return xs__ret(osdep_xendevicemodel_restrict(dmod, domid));
+    int rc = osdep_xendevicemodel_restrict(dmod, domid);
+
+    if (rc < 0)
+        return xs__ret(rc);
+    /*
+     * privcmd is narrowed; the raw hypercalls of XENSTABLE_1.1 (physmap,
+     * pirq, HVM params) cannot be, so they stop working: no xencall
+     * handle is opened from now on, and one already open is neutered.
+     */
+    pthread_mutex_lock(&dmod->lock);
+    __atomic_store_n(&dmod->restricted, 1, __ATOMIC_SEQ_CST);
+    if (dmod->xcall && dmod->xcall->tc_ah.restrict_callback(
+                           &dmod->xcall->tc_ah, domid) < 0)
+        rc = xs__neg_errno();
+    pthread_mutex_unlock(&dmod->lock);
+    return xs__ret(rc);
 }
 
-/* The xencall handle for the fallback, opened on first use. */
-static int get_xcall(xendevicemodel_handle *dmod, xencall_handle **out)
+int xs__dm_xcall(xendevicemodel_handle *dmod, xencall_handle **out)
 {
     int rc = 0;
 
     pthread_mutex_lock(&dmod->lock);
     if (!dmod->xcall) {
-        if (dmod->restricted)
-            rc = -EPERM;        /* restrict_all ran: nothing unrestricted */
-        else if (!(dmod->xcall = xencall_open(dmod->logger, 0)))
+        xencall_handle *x;
+
+        if (__atomic_load_n(&dmod->restricted, __ATOMIC_SEQ_CST))
+            rc = -EPERM;        /* restricted: nothing unrestricted */
+        else if (!(x = xencall_open(dmod->logger, 0)))
             rc = xs__neg_errno();
+        else if (__atomic_load_n(&dmod->restricted, __ATOMIC_SEQ_CST)) {
+            /* restrict_all ran while x was not yet registered */
+            xencall_close(x);
+            rc = -EPERM;
+        } else
+            dmod->xcall = x;
     }
     *out = dmod->xcall;
     pthread_mutex_unlock(&dmod->lock);
@@ -138,7 +160,7 @@ static int dm_op_hypercall(xendevicemodel_handle *dmod, domid_t domid,
     xen_dm_op_buf_t *xbufs;
     void *bounce[2] = { NULL, NULL };
     unsigned int i;
-    int rc = get_xcall(dmod, &xcall);
+    int rc = xs__dm_xcall(dmod, &xcall);
 
     if (rc < 0)
         return rc;

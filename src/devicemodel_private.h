@@ -28,9 +28,10 @@ struct xendevicemodel_handle {
     int fd;                     /* privcmd, or -1 (hypercall mode) */
     int mode;                   /* enum xs_dm_mode, accessed atomically */
     /*
-     * Hypercall mode only: the xencall handle, opened at first use under
-     * lock.  restricted is set by xentoolcore_restrict_all() in that mode
-     * so a handle opened afterwards is never an unrestricted one.
+     * The xencall handle (DM_OP fallback in hypercall mode, and the raw
+     * hypercalls of devicemodel_mem.c), opened at first use under lock.
+     * restricted (accessed atomically) is set by any restriction, so a
+     * handle opened afterwards is never an unrestricted one.
      */
     pthread_mutex_t lock;
     xencall_handle *xcall;
@@ -58,5 +59,17 @@ int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
 /* -EOPNOTSUPP in hypercall mode. */
 int osdep_xendevicemodel_restrict(xendevicemodel_handle *dmod,
                                   domid_t domid);
+
+/*
+ * The handle's xencall handle (DM_OP fallback, and the memory, physdev
+ * and HVM-param hypercalls of devicemodel_mem.c), opened on first use.
+ * -EPERM once the handle is restricted: an xencall handle opened then
+ * would be an unrestricted way around the restriction.
+ */
+int xs__dm_xcall(xendevicemodel_handle *dmod, xencall_handle **out);
+
+/* HVMOP_set_param(domid, index, value) through xs__dm_xcall(). */
+int xs__dm_set_hvm_param(xendevicemodel_handle *dmod, domid_t domid,
+                         uint32_t index, uint64_t value);
 
 #endif /* XS_DEVICEMODEL_PRIVATE_H */
