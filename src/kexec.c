@@ -394,7 +394,7 @@ XS_API int xenkexec_unload(xenkexec_handle *xk, int type)
 {
     xen_kexec_unload_t u;
 
-    if (!xk)
+    if (!xk || type < 0 || type > UINT8_MAX)  /* the ABI field is uint8_t */
         return xs__ret(-EINVAL);
     memset(&u, 0, sizeof(u));
     u.type = (uint8_t)type;
@@ -405,7 +405,7 @@ XS_API int xenkexec_status(xenkexec_handle *xk, int type)
 {
     xen_kexec_status_t s;
 
-    if (!xk)
+    if (!xk || type < 0 || type > UINT8_MAX)
         return xs__ret(-EINVAL);
     memset(&s, 0, sizeof(s));
     s.type = (uint8_t)type;

@@ -269,7 +269,7 @@ int main(void)
     V(KEXEC_RANGE_MA_EFI_MEMMAP); V(KEXEC_RANGE_MA_VMCOREINFO);
     ST(xen_kexec_image_t); O(xen_kexec_image_t, indirection_page);
     O(xen_kexec_image_t, start_address);
-    ST(xen_kexec_exec_t); ST(xen_kexec_load_v1_t);
+    ST(xen_kexec_exec_t); O(xen_kexec_exec_t, type); ST(xen_kexec_load_v1_t);
     O(xen_kexec_load_v1_t, image);
     ST(xen_kexec_range_t); O(xen_kexec_range_t, nr);
     O(xen_kexec_range_t, size); O(xen_kexec_range_t, start);
@@ -283,6 +283,8 @@ int main(void)
     O(xen_kexec_load_t, nr_segments); O(xen_kexec_load_t, segments);
     O(xen_kexec_load_t, entry_maddr);
     ST(xen_kexec_unload_t); ST(xen_kexec_status_t);
+    /* what xenkexec (XENSTABLE_1.1) writes */
+    O(xen_kexec_unload_t, type); O(xen_kexec_status_t, type);
 #endif
 
     /* physdev.h */
@@ -295,6 +297,7 @@ int main(void)
     O(physdev_map_pirq_t, devfn); O(physdev_map_pirq_t, entry_nr);
     O(physdev_map_pirq_t, table_base);
     ST(physdev_unmap_pirq_t); O(physdev_unmap_pirq_t, pirq);
+    O(physdev_unmap_pirq_t, domid);
 
     /* hvm/dm_op.h */
     S(ioservid_t);
@@ -393,6 +396,7 @@ int main(void)
     V(HVMOP_set_param); V(HVMOP_get_param); V(HVMOP_flush_tlbs);
     V(HVMOP_get_mem_type);
     ST(xen_hvm_param_t); O(xen_hvm_param_t, index); O(xen_hvm_param_t, value);
+    O(xen_hvm_param_t, domid); O(xen_hvm_param_t, pad);
     ST(xen_hvm_get_mem_type_t); O(xen_hvm_get_mem_type_t, mem_type);
     O(xen_hvm_get_mem_type_t, pfn);
     ST(hvmmem_type_t); V(HVMMEM_ram_rw); V(HVMMEM_ram_ro); V(HVMMEM_mmio_dm);

@@ -1,0 +1,457 @@
+/*
+ * test-dm-ext.c - the XENSTABLE_1.1 devicemodel calls: physmap and pirq
+ * hypercalls (memory_op 12, physdev_op 33, hvm_op 34) with the argument
+ * layouts Xen reads, the eight design compositions and the DM op each
+ * one issues, argument checks, restriction, fault injection.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <xendevicemodel.h>
+#include <xentoolcore.h>
+#include <xen/xen.h>
+#include <xen/memory.h>
+#include <xen/physdev.h>
+#include <xen/sched.h>
+#include <xen/hvm/dm_op.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include "osdep/linux/xen-linux-uapi.h"
+#include "fake_sys.h"
+
+#define DM_OP_REQ     0x00105005UL
+#define RESTRICT_REQ  0x00025006UL
+#define HYPERCALL_REQ 0x00305000UL
+
+static struct xen_dm_op last_dm;
+static unsigned char last_dm_buf1[64];
+static int n_dm_ops, n_hypercalls;
+static uint64_t hc_op, hc_cmd;
+static unsigned char hc_arg[64];
+static xen_pfn_t frames_seen[1024];
+static uint64_t populate_calls, populate_short;
+static int xen_err;
+
+static long fake_memory_op(uint64_t cmd, unsigned char *arg)
+{
+    if (cmd == XENMEM_populate_physmap) {
+        xen_pfn_t *list;
+        uint64_t nr;
+
+        memcpy(&list, arg, 8);
+        memcpy(&nr, arg + 8, 8);
+        populate_calls++;
+        if (nr <= 1024)
+            memcpy(frames_seen, list, nr * sizeof(*list));
+        list[0] = 0xabcd;               /* a PV target gets mfns back */
+        return (long)(nr - populate_short);
+    }
+    return 0;
+}
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+    (void)fd;
+    if (req == RESTRICT_REQ)
+        return 0;
+    if (req == DM_OP_REQ) {
+        const struct xs_privcmd_dm_op *d = arg;
+
+        if (d->num == 0)
+            return 0;                   /* the support probe */
+        n_dm_ops++;
+        memcpy(&last_dm, d->ubufs[0].uptr, sizeof(last_dm));
+        if (d->num > 1)
+            memcpy(last_dm_buf1, d->ubufs[1].uptr,
+                   d->ubufs[1].size < 64 ? d->ubufs[1].size : 64);
+        if (xen_err) {
+            errno = xen_err;
+            return -1;
+        }
+        return 0;
+    }
+    if (req == HYPERCALL_REQ) {
+        struct xs_privcmd_hypercall *hc = arg;
+        unsigned char *a = (unsigned char *)(uintptr_t)hc->arg[1];
+        long rc = 0;
+
+        n_hypercalls++;
+        hc_op = hc->op;
+        hc_cmd = hc->arg[0];
+        memcpy(hc_arg, a, sizeof(hc_arg) < 40 ? sizeof(hc_arg) : 40);
+        if (xen_err) {
+            errno = xen_err;
+            return -1;
+        }
+        if (hc->op == __HYPERVISOR_memory_op)
+            rc = fake_memory_op(hc->arg[0], a);
+        else if (hc->op == __HYPERVISOR_physdev_op &&
+                 hc->arg[0] == PHYSDEVOP_map_pirq) {
+            int pirq = 55;
+
+            memcpy(a + 12, &pirq, 4);   /* Xen's choice */
+        }
+        return (int)rc;
+    }
+    fail_msg("unexpected ioctl %#lx", req);
+    return -1;
+}
+
+static int setup(void **state)
+{
+    static const struct fake_sys_handlers h = { .ioctl = fake_ioctl };
+
+    (void)state;
+    memset(&last_dm, 0, sizeof(last_dm));
+    memset(hc_arg, 0, sizeof(hc_arg));
+    n_dm_ops = n_hypercalls = 0;
+    populate_calls = populate_short = 0;
+    xen_err = 0;
+    fake_sys_install();
+    fake_sys_set_handlers(&h);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(fake_sys_open_fds(), 0);
+    assert_int_equal(fake_sys_live_mappings(), 0);
+    fake_sys_uninstall();
+    return 0;
+}
+
+static uint64_t u64at(const unsigned char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint32_t u32at(const unsigned char *p)
+{
+    uint32_t v;
+
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static uint16_t u16at(const unsigned char *p)
+{
+    uint16_t v;
+
+    memcpy(&v, p, 2);
+    return v;
+}
+
+static void test_add_to_physmap(void **state)
+{
+    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+
+    (void)state;
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_add_to_physmap(dm, 7, XENMAPSPACE_gmfn_range,
+                                                   0x7f10, 0x10100, 4), 0);
+    assert_int_equal(hc_op, __HYPERVISOR_memory_op);
+    assert_int_equal(hc_cmd, XENMEM_add_to_physmap);
+    /* struct xen_add_to_physmap: domid @0, size @2, space @4, idx @8,
+     * gpfn @16 */
+    assert_int_equal(u16at(hc_arg), 7);
+    assert_int_equal(u16at(hc_arg + 2), 4);
+    assert_int_equal(u32at(hc_arg + 4), XENMAPSPACE_gmfn_range);
+    assert_int_equal(u64at(hc_arg + 8), 0x7f10);
+    assert_int_equal(u64at(hc_arg + 16), 0x10100);
+    xen_err = EXDEV;
+    assert_int_equal(xendevicemodel_add_to_physmap(dm, 7, 2, 1, 2, 0), -1);
+    assert_int_equal(errno, EXDEV);
+    assert_int_equal(xendevicemodel_close(dm), 0);
+}
+
+static void test_populate(void **state)
+{
+    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xen_pfn_t list[3] = { 0x10200, 0x10201, 0x10300 };
+
+    (void)state;
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_populate_physmap_exact(dm, 9, 3, 0,
+                                                           XENMEMF_populate_on_demand,
+                                                           list), 0);
+    assert_int_equal(hc_cmd, XENMEM_populate_physmap);
+    /* reservation: extent_start @0, nr_extents @8, extent_order @16,
+     * mem_flags @20, domid @24 */
+    assert_int_equal(u64at(hc_arg + 8), 3);
+    assert_int_equal(u32at(hc_arg + 16), 0);
+    assert_int_equal(u32at(hc_arg + 20), XENMEMF_populate_on_demand);
+    assert_int_equal(u16at(hc_arg + 24), 9);
+    assert_int_equal(frames_seen[2], 0x10300);
+    assert_int_equal(list[0], 0xabcd);          /* written back */
+    /* fewer than all: EBUSY */
+    populate_short = 1;
+    assert_int_equal(xendevicemodel_populate_physmap_exact(dm, 9, 3, 0, 0,
+                                                           list), -1);
+    assert_int_equal(errno, EBUSY);
+    populate_short = 0;
+    /* 0 extents: nothing to do, no hypercall */
+    n_hypercalls = 0;
+    assert_int_equal(xendevicemodel_populate_physmap_exact(dm, 9, 0, 0, 0,
+                                                           NULL), 0);
+    assert_int_equal(xendevicemodel_populate_physmap_exact(dm, 9, 2, 0, 0,
+                                                           NULL), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(xendevicemodel_populate_physmap_exact(
+                         dm, 9, (unsigned long)INT32_MAX + 1, 0, 0, list), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(n_hypercalls, 0);
+
+    /* populate_ram: consecutive frames, 512 per hypercall */
+    populate_calls = 0;
+    assert_int_equal(xendevicemodel_populate_ram(dm, 9, 0x20000, 1000), 0);
+    assert_int_equal(populate_calls, 2);
+    assert_int_equal(u64at(hc_arg + 8), 1000 - 512);
+    assert_int_equal(frames_seen[0], 0x20000 + 512);
+    assert_int_equal(frames_seen[487], 0x20000 + 999);
+    populate_calls = 0;
+    assert_int_equal(xendevicemodel_populate_ram(dm, 9, 0x20000, 0), 0);
+    assert_int_equal(populate_calls, 0);
+    assert_int_equal(xendevicemodel_populate_ram(dm, 9, UINT64_MAX, 2), -1);
+    assert_int_equal(errno, EINVAL);
+    populate_short = 1;
+    assert_int_equal(xendevicemodel_populate_ram(dm, 9, 0x20000, 600), -1);
+    assert_int_equal(errno, EBUSY);
+    assert_int_equal(populate_calls, 1);        /* stops at the first */
+    assert_int_equal(xendevicemodel_close(dm), 0);
+}
+
+static void test_pirq(void **state)
+{
+    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    int pirq = -1;
+
+    (void)state;
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_map_pirq(dm, 3, 20, &pirq), 0);
+    assert_int_equal(hc_op, __HYPERVISOR_physdev_op);
+    assert_int_equal(hc_cmd, PHYSDEVOP_map_pirq);
+    /* physdev_map_pirq: domid @0, type @4, index @8, pirq @12, bus @16,
+     * devfn @20, entry_nr @24, table_base @32 */
+    assert_int_equal(u16at(hc_arg), 3);
+    assert_int_equal(u32at(hc_arg + 4), MAP_PIRQ_TYPE_GSI);
+    assert_int_equal(u32at(hc_arg + 8), 20);
+    assert_int_equal(u32at(hc_arg + 12), 20);   /* "pirq == GSI" */
+    assert_int_equal(pirq, 55);
+    pirq = 30;
+    assert_int_equal(xendevicemodel_map_pirq(dm, 3, 20, &pirq), 0);
+    assert_int_equal(u32at(hc_arg + 12), 30);
+
+    pirq = -1;
+    assert_int_equal(xendevicemodel_map_pirq_msi(dm, 3, -1, &pirq, 0x28,
+                                                 0x10005, 2, 0xfebf0000), 0);
+    assert_int_equal(u32at(hc_arg + 4), MAP_PIRQ_TYPE_MSI);
+    assert_int_equal((int)u32at(hc_arg + 8), -1);
+    assert_int_equal((int)u32at(hc_arg + 12), -1);
+    assert_int_equal(u32at(hc_arg + 16), 0x10005);
+    assert_int_equal(u32at(hc_arg + 20), 0x28);
+    assert_int_equal(u32at(hc_arg + 24), 2);
+    assert_int_equal(u64at(hc_arg + 32), 0xfebf0000);
+    assert_int_equal(pirq, 55);
+
+    assert_int_equal(xendevicemodel_unmap_pirq(dm, 3, 55), 0);
+    assert_int_equal(hc_cmd, PHYSDEVOP_unmap_pirq);
+    assert_int_equal(u16at(hc_arg), 3);
+    assert_int_equal(u32at(hc_arg + 4), 55);
+
+    n_hypercalls = 0;
+    assert_int_equal(xendevicemodel_map_pirq(dm, 3, 20, NULL), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(n_hypercalls, 0);
+    xen_err = EPERM;
+    pirq = 9;
+    assert_int_equal(xendevicemodel_map_pirq(dm, 3, 20, &pirq), -1);
+    assert_int_equal(errno, EPERM);
+    assert_int_equal(pirq, 9);                  /* untouched on failure */
+    assert_int_equal(xendevicemodel_close(dm), 0);
+}
+
+static void test_s3(void **state)
+{
+    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+
+    (void)state;
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_s3_suspend(dm, 4), 0);
+    assert_int_equal(hc_op, __HYPERVISOR_hvm_op);
+    assert_int_equal(hc_cmd, HVMOP_set_param);
+    /* xen_hvm_param: domid @0, index @4, value @8 */
+    assert_int_equal(u16at(hc_arg), 4);
+    assert_int_equal(u32at(hc_arg + 4), HVM_PARAM_ACPI_S_STATE);
+    assert_int_equal(u64at(hc_arg + 8), 3);
+    assert_int_equal(xendevicemodel_s3_awaken(dm, 4), 0);
+    assert_int_equal(u64at(hc_arg + 8), 0);
+    xen_err = EINVAL;
+    assert_int_equal(xendevicemodel_s3_awaken(dm, 4), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(xendevicemodel_close(dm), 0);
+}
+
+static void test_compositions(void **state)
+{
+    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+
+    (void)state;
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_reboot(dm, 6), 0);
+    assert_int_equal(last_dm.op, XEN_DMOP_remote_shutdown);
+    assert_int_equal(last_dm.u.remote_shutdown.reason, SHUTDOWN_reboot);
+
+    /* device 5, pin C (2): link (5 + 2) mod 4 = 3 */
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 0, 0, 5,
+                                                              2, 10), 0);
+    assert_int_equal(last_dm.op, XEN_DMOP_set_pci_link_route);
+    assert_int_equal(last_dm.u.set_pci_link_route.link, 3);
+    assert_int_equal(last_dm.u.set_pci_link_route.isa_irq, 10);
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 0, 0, 4,
+                                                              0, 0), 0);
+    assert_int_equal(last_dm.u.set_pci_link_route.link, 0);
+    assert_int_equal(last_dm.u.set_pci_link_route.isa_irq, 0);
+    n_dm_ops = 0;
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 1, 0, 4,
+                                                              0, 5), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 0, 1, 4,
+                                                              0, 5), -1);
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 0, 0, 32,
+                                                              0, 5), -1);
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 0, 0, 4,
+                                                              4, 5), -1);
+    assert_int_equal(xendevicemodel_route_pci_intx_to_isa_irq(dm, 6, 0, 0, 4,
+                                                              0, 16), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(n_dm_ops, 0);
+
+    assert_int_equal(xendevicemodel_mark_memory_region_dirty(dm, 6, 0x7f00,
+                                                             8), 0);
+    assert_int_equal(last_dm.op, XEN_DMOP_modified_memory);
+    assert_int_equal(last_dm.u.modified_memory.nr_extents, 1);
+    {
+        struct xen_dm_op_modified_memory_extent e;
+
+        memcpy(&e, last_dm_buf1, sizeof(e));
+        assert_int_equal(e.first_pfn, 0x7f00);
+        assert_int_equal(e.nr, 8);
+    }
+    assert_int_equal(xendevicemodel_make_ram_region_ro(dm, 6, 0x7f00, 2), 0);
+    assert_int_equal(last_dm.op, XEN_DMOP_set_mem_type);
+    assert_int_equal(last_dm.u.set_mem_type.mem_type, HVMMEM_ram_ro);
+    assert_int_equal(last_dm.u.set_mem_type.first_pfn, 0x7f00);
+    assert_int_equal(last_dm.u.set_mem_type.nr, 2);
+    assert_int_equal(xendevicemodel_make_ram_region_rw(dm, 6, 0x7f01, 1), 0);
+    assert_int_equal(last_dm.u.set_mem_type.mem_type, HVMMEM_ram_rw);
+    assert_int_equal(last_dm.u.set_mem_type.first_pfn, 0x7f01);
+    xen_err = ESRCH;
+    assert_int_equal(xendevicemodel_reboot(dm, 6), -1);
+    assert_int_equal(errno, ESRCH);
+    assert_int_equal(xendevicemodel_close(dm), 0);
+}
+
+/*
+ * Raw hypercalls cannot be narrowed to one domain: once the handle is
+ * restricted they fail with EPERM, and no new privcmd is opened for them.
+ */
+static void test_restrict(void **state)
+{
+    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    int opens, pirq = -1;
+
+    (void)state;
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_restrict(dm, 5), 0);
+    opens = fake_sys_count(FAKE_OPEN);
+    n_hypercalls = 0;
+    assert_int_equal(xendevicemodel_s3_suspend(dm, 5), -1);
+    assert_int_equal(errno, EPERM);
+    assert_int_equal(xendevicemodel_map_pirq(dm, 5, 9, &pirq), -1);
+    assert_int_equal(errno, EPERM);
+    assert_int_equal(fake_sys_count(FAKE_OPEN), opens);
+    assert_int_equal(n_hypercalls, 0);
+    /* DM ops still work: privcmd itself is narrowed */
+    assert_int_equal(xendevicemodel_reboot(dm, 5), 0);
+    assert_int_equal(xendevicemodel_close(dm), 0);
+
+    /* restrict_all, with no xencall handle open yet */
+    dm = xendevicemodel_open(NULL, 0);
+    assert_non_null(dm);
+    assert_int_equal(xentoolcore_restrict_all(5), 0);
+    assert_int_equal(xendevicemodel_s3_suspend(dm, 5), -1);
+    assert_int_equal(errno, EPERM);
+    assert_int_equal(xendevicemodel_close(dm), 0);
+
+    /* an xencall handle opened before restrict() is neutered (dup3) */
+    dm = xendevicemodel_open(NULL, 0);
+    assert_non_null(dm);
+    assert_int_equal(xendevicemodel_s3_suspend(dm, 5), 0);
+    {
+        int dups = fake_sys_count(FAKE_DUP3);
+
+        assert_int_equal(xendevicemodel_restrict(dm, 5), 0);
+        assert_true(fake_sys_count(FAKE_DUP3) > dups);
+    }
+    assert_int_equal(xendevicemodel_close(dm), 0);
+}
+
+static void test_fault_injection(void **state)
+{
+    (void)state;
+    /* the xencall handle's privcmd cannot be opened */
+    {
+        xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+
+        assert_non_null(dm);
+        fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EMFILE);
+        assert_int_equal(xendevicemodel_add_to_physmap(dm, 1, 2, 3, 4, 0), -1);
+        assert_int_equal(errno, EMFILE);
+        assert_int_equal(xendevicemodel_close(dm), 0);
+    }
+    /* each mmap of a populate fails in turn, on a fresh handle */
+    for (int n = 1; n <= 3; n++) {
+        xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+        xen_pfn_t list[2] = { 1, 2 };
+        int rc;
+
+        assert_non_null(dm);
+        fake_sys_fail_nth(FAKE_MMAP, fake_sys_count(FAKE_MMAP) + n, ENOMEM);
+        rc = xendevicemodel_populate_physmap_exact(dm, 1, 2, 0, 0, list);
+        fake_sys_fail_nth(FAKE_MMAP, 0, 0);
+        if (n <= 2) {
+            assert_int_equal(rc, -1);
+            assert_int_equal(errno, ENOMEM);
+        } else {
+            assert_int_equal(rc, 0);    /* two buffers: a third is unused */
+        }
+        assert_int_equal(xendevicemodel_close(dm), 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_add_to_physmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_populate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pirq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_s3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compositions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restrict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_injection, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("dm-ext", tests, NULL, NULL);
+}
