@@ -128,7 +128,10 @@ typedef struct xenkexec_segment {
  * image's ELF machine (EM_X86_64 = 62, EM_386 = 3); entry_maddr its entry
  * point; segments[0..nr_segments) its pieces, in caller memory.  A crash
  * image must lie inside the crash area (KEXEC_RANGE_MA_CRASH).  The
- * caller's segment buffers are not modified.
+ * caller's segment buffers are not modified.  Xen refuses an unaligned
+ * or overlapping destination, or a crash image outside the crash area,
+ * with EADDRNOTAVAIL; EINVAL here means buf NULL with buf_size > 0, or
+ * buf_size > dest_size.
  */
 int xenkexec_load(xenkexec_handle *xk, uint8_t type, uint16_t arch,
                   uint64_t entry_maddr, uint32_t nr_segments,
@@ -138,8 +141,13 @@ int xenkexec_load(xenkexec_handle *xk, uint8_t type, uint16_t arch,
 int xenkexec_unload(xenkexec_handle *xk, int type);
 
 /*
- * 1 if an image is loaded in slot type, 0 if not
- * (KEXEC_CMD_kexec_status).
+ * Xen's answer to KEXEC_CMD_kexec_status for slot type, 0 or 1, passed
+ * through.  Caution: Xen (checked on 4.17) answers its slot *position*
+ * bit, which flips on every load and unload of that type, not whether an
+ * image is loaded: it is 1 after one load, but 0 after two loads in a
+ * row (an image is loaded) and 1 after an unload of an empty slot.  It
+ * means "loaded" only while each load is paired with one unload.  No
+ * other stable query exists; docs/api/kexec.md.
  */
 int xenkexec_status(xenkexec_handle *xk, int type);
 

@@ -710,6 +710,8 @@ def report_runs(tap, runs, progs, impls, allow, where):
             diag = r['lines'] if not cond else \
                 ['%d checks passed' % len(oks)]
             tap.ok(cond, name, detail, diag)
+        if len(impls) < 2:          # ours-only: nothing to compare with
+            continue
         a, b = runs.get((prog, impls[0])), runs.get((prog, impls[1]))
         name = '%s [diff %s vs %s]%s' % (prog, impls[0], impls[1], where)
         if a is None or b is None:
@@ -750,6 +752,12 @@ def main():
                     metavar=('NAME', 'OURS', 'UPSTREAM', 'PEER_OURS',
                              'PEER_UPSTREAM'),
                     help='a two-domain test: dom0 side and guest peer')
+    ap.add_argument('--ours-only', nargs=2, action='append', default=[],
+                    metavar=('NAME', 'EXE'),
+                    help='a program with no upstream counterpart, run '
+                    'against libxenstable only and not diffed: in dom0 '
+                    'after the others (two-domain suite: once the guest '
+                    'is done, so it may end the guest)')
     ap.add_argument('--demo', nargs='+', default=[], metavar='EXE',
                     help='run these programs (linked against libxenstable) in '
                     'dom0 while the guest is up and print their output '
@@ -829,11 +837,14 @@ def main():
 
     allow = load_allowlist(os.path.join(HERE, 'known-differences.txt'))
     impls = ['ours', 'upstream']
+    ours_only = [p[0] for p in a.ours_only]
     if a.suite == 'dom0':
         report_runs(tap, runs, [p[0] for p in a.prog], impls, allow, '')
+        report_runs(tap, runs, ours_only, ['ours'], allow, '')
     else:
         names = [p[0] for p in a.pair]
         report_runs(tap, runs, names, impls, allow, ' (dom0)')
+        report_runs(tap, runs, ours_only, ['ours'], allow, ' (dom0)')
         glines = section(lines, 'GUEST-LOG')
         if not glines:
             for name in names:
@@ -908,8 +919,8 @@ def build_initrd(a, builddir, cache, root, debs):
         if fn.endswith(('.py', '.sh', '.cfg')):
             sha256_file(os.path.join(HERE, fn), h)
     exes = [x for p in a.prog for x in p[1:]] + \
-        [x for p in a.pair for x in p[1:]]
-    h.update(repr(a.prog + a.pair + a.demo).encode())
+        [x for p in a.pair for x in p[1:]] + [p[1] for p in a.ours_only]
+    h.update(repr(a.prog + a.pair + a.ours_only + a.demo).encode())
     exes += a.demo
     h.update((vm_env() + os.environ.get('XSVM_GUEST_TYPE', 'pvh')).encode())
     for exe in exes:
@@ -957,6 +968,10 @@ def build_initrd(a, builddir, cache, root, debs):
     tree.write('/t/env', vm_env())
     tree.write('/t/plan', ''.join('%s\n' % n for n in plan))
     tree.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
+    for name, exe in a.ours_only:
+        add_program(tree, exe, '/t/bin/%s-ours' % name, builddir,
+                    upstream_libdir)
+    tree.write('/t/ours-only', ''.join('%s\n' % p[0] for p in a.ours_only))
     for exe in a.demo:
         add_program(tree, exe, '/t/bin/%s-ours' % os.path.basename(exe),
                     builddir, upstream_libdir)
