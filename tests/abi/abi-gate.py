@@ -112,9 +112,12 @@ def main():
     tap.ok(bool(bases), 'at least one committed baseline under abi/')
     fresh_syms = xs_abi.elf_symbols(fresh)
     frozen_versions = set()
+    released = set()            # every binding some baseline contains
     for node, path in bases:
         frozen_versions.add(node)
-        frozen_versions |= {s[1] for s in xs_abi.elf_symbols(path)}
+        base = xs_abi.elf_symbols(path)
+        frozen_versions |= {s[1] for s in base}
+        released |= base
     for node, path in bases:
         rel = os.path.relpath(path, args.srcdir)
         problems = xs_abi.pinned_flags_problems(path)
@@ -137,9 +140,12 @@ def main():
                'removed or re-versioned: ' + ', '.join(map(fmt_sym, gone))
                if gone else None)
 
-        # 4. Additions must live in nodes no baseline has frozen.
+        # 4. Additions must live in nodes no baseline has frozen, unless a
+        #    newer baseline released them (the 1.1 functions are additions
+        #    against the 1.0 baseline, in 1.1's own).
         added = sorted(fresh_syms - base_syms)
-        bad = [s for s in added if s[1] in frozen_versions or not s[1]]
+        bad = [s for s in added if s not in released
+               and (s[1] in frozen_versions or not s[1])]
         info = 'added since %s: %s' % (node, ', '.join(map(fmt_sym, added))) \
             if added else None
         if bad:

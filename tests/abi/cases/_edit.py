@@ -66,6 +66,18 @@ def map_append_node(tree, node, parent, names):
                node, ''.join('    %s;\n' % n for n in names), parent))
 
 
+def next_node(tree):
+    """(node, parent, version) for a node after the newest XENSTABLE_*
+    node of the map, so cases keep working as releases add nodes."""
+    text = open(os.path.join(tree, 'symbols', 'libxenstable.map'),
+                encoding='utf-8').read()
+    nodes = re.findall(r'^XENSTABLE_(\d+)\.(\d+)\s*\{', text, flags=re.M)
+    major, minor = max((int(a), int(b)) for a, b in nodes)
+    return ('XENSTABLE_%d.%d' % (major, minor + 1),
+            'XENSTABLE_%d.%d' % (major, minor),
+            '%d.%d.0' % (major, minor + 1))
+
+
 def set_project_version(tree, version):
     sub(tree, 'meson.build', r"^(\s*version\s*:\s*)'[0-9.]+'", r"\g<1>'%s'" % version)
 
