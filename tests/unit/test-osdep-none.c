@@ -20,6 +20,7 @@
 #include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenhypfs.h>
+#include <xenkexec.h>
 #include <xenmanage.h>
 #include <xentoolcore.h>
 #include "fixtures.h"
@@ -43,6 +44,7 @@ static void test_every_open_is_eopnotsupp(void **state)
     ASSERT_OPEN_REFUSED(xendevicemodel_open(NULL, 0));
     ASSERT_OPEN_REFUSED(xenhypfs_open(NULL, 0));
     ASSERT_OPEN_REFUSED(xenmanage_open(NULL, 0));
+    ASSERT_OPEN_REFUSED(xenkexec_open(NULL, 0));
 }
 
 static void test_restrict_all_with_nothing_open(void **state)

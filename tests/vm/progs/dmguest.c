@@ -428,7 +428,8 @@ static void check_s3_and_reboot(void)
     for (int i = 0; i < 50 && (says = xl_log_says_reboot()) == 0; i++)
         usleep(100000);
     vt_ok(says == 1, "xl saw shutdown reason 1 (reboot)", "log %s",
-          says < 0 ? "missing" : "has no reason code 1");
+          says < 0 ? "missing" : says ? "names reason 1"
+                                      : "has no reason code 1");
 }
 
 int main(void)
