@@ -89,30 +89,38 @@ XS_API int xendevicemodel_make_ram_region_ro(
 /* Frames per populate call: bounds the list (4 KiB on LP64). */
 #define POPULATE_CHUNK 512
 
+/* Populate the n frames from first with order-0 extents, list as scratch. */
+static int populate_batch(xendevicemodel_handle *dmod, domid_t domid,
+                          uint64_t first, uint32_t n, xen_pfn_t *list)
+{
+    for (uint32_t i = 0; i < n; i++)
+        list[i] = (xen_pfn_t)(first + i);
+    return xendevicemodel_populate_physmap_exact(dmod, domid, n, 0, 0, list);
+}
+
 XS_API int xendevicemodel_populate_ram(
     xendevicemodel_handle *dmod, domid_t domid, uint64_t first_pfn,
     uint32_t nr)
 {
     xen_pfn_t *list;
-    uint32_t done = 0;
+    uint32_t left = nr;
 
     if (!dmod || first_pfn + nr < first_pfn)
         return xs__ret(-EINVAL);
-    list = malloc(sizeof(*list) * (nr < POPULATE_CHUNK ? (nr ? nr : 1)
-                                                       : POPULATE_CHUNK));
+    if (nr == 0)
+        return 0;
+    list = malloc(sizeof(*list) * POPULATE_CHUNK);
     if (!list)
         return xs__ret(-ENOMEM);
-    while (done < nr) {
-        uint32_t n = nr - done < POPULATE_CHUNK ? nr - done : POPULATE_CHUNK;
+    while (left > 0) {
+        uint32_t n = left < POPULATE_CHUNK ? left : POPULATE_CHUNK;
 
-        for (uint32_t i = 0; i < n; i++)
-            list[i] = (xen_pfn_t)(first_pfn + done + i);
-        if (xendevicemodel_populate_physmap_exact(dmod, domid, n, 0, 0,
-                                                  list) < 0) {
+        if (populate_batch(dmod, domid, first_pfn + (nr - left), n,
+                           list) < 0) {
             XS_PRESERVE_ERRNO(free(list));
             return -1;
         }
-        done += n;
+        left -= n;
     }
     free(list);
     return 0;

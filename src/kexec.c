@@ -41,7 +41,6 @@ XS_API xenkexec_handle *xenkexec_open(xentoollog_logger *logger,
                                       unsigned int open_flags)
 {
     xenkexec_handle *xk;
-    int e;
 
     if (open_flags) {               /* none defined yet */
         errno = EINVAL;
@@ -53,9 +52,7 @@ XS_API xenkexec_handle *xenkexec_open(xentoollog_logger *logger,
     xk->logger = xs__logger_or_default(logger);
     xk->xcall = xencall_open(xk->logger, 0);
     if (!xk->xcall) {
-        e = errno;
-        free(xk);
-        errno = e;
+        XS_PRESERVE_ERRNO(free(xk));
         return NULL;
     }
     return xk;
