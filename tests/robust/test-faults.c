@@ -39,6 +39,7 @@
 #include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenhypfs.h>
+#include <xenkexec.h>
 #include <xenmanage.h>
 #include <xentoolcore.h>
 #include <xentoollog.h>
@@ -67,6 +68,7 @@ struct ctx {
     xendevicemodel_handle *dmod;
     xenhypfs_handle *hypfs;
     xenmanage_handle *mng;
+    xenkexec_handle *xk;
     void *p1, *p2, *buf;
     int port;
     int consumed;       /* set by a step whose failure used up its object */
@@ -159,6 +161,7 @@ OPEN_STEP(fmem_open, fmem, xenforeignmemory_open(Q, 0))
 OPEN_STEP(dm_open, dmod, xendevicemodel_open(Q, 0))
 OPEN_STEP(hypfs_open, hypfs, xenhypfs_open(Q, 0))
 OPEN_STEP(manage_open, mng, xenmanage_open(Q, 0))
+OPEN_STEP(kexec_open, xk, xenkexec_open(Q, 0))
 
 static int evtchn_bind(struct ctx *c)
 {
@@ -411,6 +414,82 @@ static int manage_close(struct ctx *c)
     return rc_of(rc);
 }
 
+static int kexec_version(struct ctx *c)
+{
+    unsigned int major, minor;
+    char buf[64];
+
+    if (xenkexec_version(c->xk, &major, &minor) < 0)
+        return -1;
+    return rc_of(xenkexec_version_string(c->xk, XENVER_extraversion, buf,
+                                         sizeof(buf)));
+}
+static int kexec_memory_map(struct ctx *c)
+{
+    xenkexec_memory_range r[8];
+
+    return rc_of(xenkexec_machine_memory_map(c->xk, r, 8));
+}
+static int kexec_range(struct ctx *c)
+{
+    uint64_t size, start;
+
+    return rc_of(xenkexec_get_range(c->xk, KEXEC_RANGE_MA_CRASH, 0, &size,
+                                    &start));
+}
+static int kexec_load(struct ctx *c)
+{
+    static const char image[64] = "image";
+    xenkexec_segment seg[2] = {
+        { image, sizeof(image), 0x1000000, 0x1000 },
+        { NULL, 0, 0x1001000, 0x1000 },
+    };
+
+    return rc_of(xenkexec_load(c->xk, KEXEC_TYPE_DEFAULT, 62, 0x1000000, 2,
+                               seg));
+}
+static int kexec_unload(struct ctx *c)
+{
+    if (xenkexec_unload(c->xk, KEXEC_TYPE_DEFAULT) < 0)
+        return -1;
+    return rc_of(xenkexec_status(c->xk, KEXEC_TYPE_DEFAULT));
+}
+static int kexec_close(struct ctx *c)
+{
+    int rc = xenkexec_close(c->xk);
+
+    c->xk = NULL;
+    return rc_of(rc);
+}
+
+/* XENSTABLE_1.1 devicemodel calls: raw hypercalls on a lazy xencall. */
+static int dm_physmap(struct ctx *c)
+{
+    return rc_of(xendevicemodel_add_to_physmap(c->dmod, 1, 2, 0x7f10,
+                                               0x10100, 0));
+}
+static int dm_pirq(struct ctx *c)
+{
+    int pirq = -1;
+
+    if (xendevicemodel_map_pirq(c->dmod, 1, 23, &pirq) < 0)
+        return -1;
+    return rc_of(xendevicemodel_unmap_pirq(c->dmod, 1, pirq));
+}
+static int dm_s3(struct ctx *c)
+{
+    if (xendevicemodel_s3_suspend(c->dmod, 1) < 0)
+        return -1;
+    return rc_of(xendevicemodel_s3_awaken(c->dmod, 1));
+}
+static int dm_compose(struct ctx *c)
+{
+    if (xendevicemodel_make_ram_region_ro(c->dmod, 1, 0x7f00, 1) < 0)
+        return -1;
+    return rc_of(xendevicemodel_route_pci_intx_to_isa_irq(c->dmod, 1, 0, 0,
+                                                          3, 1, 0));
+}
+
 static int restrict_all(struct ctx *c)
 {
     (void)c;
@@ -498,6 +577,26 @@ static const struct step manage_steps[] = {
     { "xenmanage_close", manage_close, CONSUMES, 0 },
 };
 
+/* a hypercall buffer that cannot be had is ENOMEM (docs/api/kexec.md) */
+static const struct step kexec_steps[] = {
+    { "xenkexec_open", kexec_open, 0, 0 },
+    { "xenkexec_version+_string", kexec_version, 0, ENOMEM },
+    { "xenkexec_machine_memory_map", kexec_memory_map, 0, ENOMEM },
+    { "xenkexec_get_range", kexec_range, 0, ENOMEM },
+    { "xenkexec_load", kexec_load, 0, ENOMEM },
+    { "xenkexec_unload+status", kexec_unload, 0, ENOMEM },
+    { "xenkexec_close", kexec_close, CONSUMES, 0 },
+};
+
+static const struct step dm_ext_steps[] = {
+    { "xendevicemodel_open", dm_open, 0, 0 },
+    { "xendevicemodel_add_to_physmap", dm_physmap, 0, ENOMEM },
+    { "xendevicemodel_map_pirq+unmap_pirq", dm_pirq, 0, ENOMEM },
+    { "xendevicemodel_s3_suspend+awaken", dm_s3, 0, ENOMEM },
+    { "xendevicemodel_make_ram_region_ro+route", dm_compose, 0, 0 },
+    { "xendevicemodel_close", dm_close, CONSUMES, 0 },
+};
+
 static const struct step restrict_steps[] = {
     { "xencall_open", call_open, 0, 0 },
     { "xencall_alloc_buffer", call_alloc, 0, 0 },
@@ -526,6 +625,8 @@ static const struct scenario scenarios[] = {
     SCENARIO("devicemodel", dm_steps),
     SCENARIO("hypfs", hypfs_steps),
     SCENARIO("manage", manage_steps),
+    SCENARIO("kexec", kexec_steps),
+    SCENARIO("devicemodel-1.1", dm_ext_steps),
     SCENARIO("restrict_all", restrict_steps),
 };
 
