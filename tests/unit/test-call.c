@@ -24,6 +24,7 @@
 #include "call_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "fake_sys.h"
+#include "fixtures.h"
 
 /* ---- a logger that records messages ---- */
 static char last_msg[256], last_ctx[64];
@@ -96,13 +97,10 @@ static int setup(void **state)
     return 0;
 }
 
+/* Every test must give back what it took (tests/unit/fixtures.h). */
 static int teardown(void **state)
 {
-    (void)state;
-    assert_int_equal(fake_sys_open_fds(), 0);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_uninstall();
-    return 0;
+    return fixture_teardown(state);
 }
 
 static xencall_handle *open_ok(unsigned flags)

@@ -26,6 +26,7 @@
 #include <xen/hvm/params.h>
 #include "osdep/linux/xen-linux-uapi.h"
 #include "fake_sys.h"
+#include "fixtures.h"
 
 #define DM_OP_REQ     0x00105005UL
 #define RESTRICT_REQ  0x00025006UL
@@ -120,13 +121,10 @@ static int setup(void **state)
     return 0;
 }
 
+/* Every test must give back what it took (tests/unit/fixtures.h). */
 static int teardown(void **state)
 {
-    (void)state;
-    assert_int_equal(fake_sys_open_fds(), 0);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_uninstall();
-    return 0;
+    return fixture_teardown(state);
 }
 
 static uint64_t u64at(const unsigned char *p)

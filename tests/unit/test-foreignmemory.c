@@ -30,6 +30,7 @@
 #include "osdep/sys.h"
 #include "xs_internal.h"
 #include "fake_sys.h"
+#include "fixtures.h"
 
 /* Frame numbers understood by the fake hypervisor. */
 #define PFN_BAD    0x01000000UL      /* any pfn with this bit: -ESRCH */
@@ -162,13 +163,10 @@ static int setup(void **state)
     return 0;
 }
 
+/* Every test must give back what it took (tests/unit/fixtures.h). */
 static int teardown(void **state)
 {
-    (void)state;
-    assert_int_equal(fake_sys_open_fds(), 0);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_uninstall();
-    return 0;
+    return fixture_teardown(state);
 }
 
 /* A quiet logger: the library logs errors the tests provoke on purpose. */

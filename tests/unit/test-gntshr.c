@@ -23,6 +23,7 @@
 #include <xentoolcore.h>
 #include <xentoollog.h>
 #include "fake_gntdrv.h"
+#include "fixtures.h"
 
 #define REQ_ALLOC   0x00184705UL
 #define REQ_DEALLOC 0x00104706UL
@@ -37,13 +38,10 @@ static int setup(void **state)
     return 0;
 }
 
+/* Every test must give back what it took (tests/unit/fixtures.h). */
 static int teardown(void **state)
 {
-    (void)state;
-    assert_int_equal(fake_sys_open_fds(), 0);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_uninstall();
-    return 0;
+    return fixture_teardown(state);
 }
 
 static xengntshr_handle *gs_open(void)

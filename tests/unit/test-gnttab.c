@@ -25,6 +25,7 @@
 #include <xentoolcore.h>
 #include <xentoollog.h>
 #include "fake_gntdrv.h"
+#include "fixtures.h"
 
 #define REQ_MAP        0x00184700UL
 #define REQ_UNMAP      0x00104701UL
@@ -46,13 +47,10 @@ static int setup(void **state)
     return 0;
 }
 
+/* Every test must give back what it took (tests/unit/fixtures.h). */
 static int teardown(void **state)
 {
-    (void)state;
-    assert_int_equal(fake_sys_open_fds(), 0);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_uninstall();
-    return 0;
+    return fixture_teardown(state);
 }
 
 static xengnttab_handle *gt_open(void)

@@ -18,6 +18,7 @@
 #include <xen/domctl.h>
 #include "osdep/linux/xen-linux-uapi.h"
 #include "fake_sys.h"
+#include "fixtures.h"
 
 static int old_xen;                 /* behave like Xen 4.17 */
 static struct xen_domctl seen;
@@ -63,13 +64,10 @@ static int setup(void **state)
     return 0;
 }
 
+/* Every test must give back what it took (tests/unit/fixtures.h). */
 static int teardown(void **state)
 {
-    (void)state;
-    assert_int_equal(fake_sys_open_fds(), 0);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_uninstall();
-    return 0;
+    return fixture_teardown(state);
 }
 
 static void test_layout(void **state)
