@@ -67,7 +67,7 @@ def tap(ok, name, detail=None, advisory=False):
 
 def skip_all(msg):
     print('1..0 # SKIP %s' % msg)
-    sys.exit(77)
+    sys.exit(0)     # TAP: "1..0 # SKIP" with status 0 (77 is an ERROR under TAP)
 
 
 def run(cmd, **kw):
