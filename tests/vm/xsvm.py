@@ -536,35 +536,44 @@ def boot(qemu, xen, vmlinuz, initrd, serial_log, timeout, mem='2048'):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     status, done_at = 'exited', None
-    while True:
-        try:
-            proc.wait(timeout=0.5)
+    # meson ends the harness with SIGTERM on its timeout; QEMU runs in its
+    # own session and would be left running: exit through the finally.
+    old_term = signal.signal(signal.SIGTERM, lambda sig, _: sys.exit(128 + sig))
+    try:
+        while True:
+            try:
+                proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.time()
+            tail = ''
+            try:
+                with open(serial_log, 'rb') as f:
+                    f.seek(0, 2)
+                    f.seek(max(0, f.tell() - 8192))
+                    tail = f.read().decode('latin-1')
+            except OSError:
+                pass
+            if MARK + ' DONE' in tail and done_at is None:
+                done_at = now
+            if done_at is not None and now - done_at > 30:
+                status = 'hung after DONE (killed)'
+            elif re.search(r'Panic on CPU|Kernel panic - not syncing', tail):
+                time.sleep(2)
+                status = 'panic (killed)'
+            elif now - t0 > timeout:
+                status = 'timeout after %ds (killed)' % timeout
+            else:
+                continue
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
             break
-        except subprocess.TimeoutExpired:
-            pass
-        now = time.time()
-        tail = ''
-        try:
-            with open(serial_log, 'rb') as f:
-                f.seek(0, 2)
-                f.seek(max(0, f.tell() - 8192))
-                tail = f.read().decode('latin-1')
-        except OSError:
-            pass
-        if MARK + ' DONE' in tail and done_at is None:
-            done_at = now
-        if done_at is not None and now - done_at > 30:
-            status = 'hung after DONE (killed)'
-        elif re.search(r'Panic on CPU|Kernel panic - not syncing', tail):
-            time.sleep(2)
-            status = 'panic (killed)'
-        elif now - t0 > timeout:
-            status = 'timeout after %ds (killed)' % timeout
-        else:
-            continue
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        signal.signal(signal.SIGTERM, old_term)
     elapsed = time.time() - t0
     qemu_out = proc.stdout.read().decode('latin-1').strip()
     return status, elapsed, proc.returncode, qemu_out
