@@ -94,40 +94,78 @@ static int mem_type(uint64_t pfn)
 }
 
 /*
- * The device model's side of port I/O: wait for the vCPU's event, take
- * a READY request, answer reads with 0x42, record writes, hand it back.
+ * The device model's side.  Once the server is enabled the guest's vCPU
+ * stops on every access the server claims until it is answered, so dom0
+ * answers from then on until the server is off, also while it waits for
+ * the guest (wait_key): a request left unanswered would hang the guest
+ * and every later test.  Port 0x2345 reads get 0x42, writes are
+ * recorded; anything else is answered (reads all ones) and noted.
  */
-static void serve(xenevtchn_handle *xce, int lport, struct vt_ioreq *rq,
-                  int *reads, int *writes, unsigned *wdata, int *other)
+static struct {
+    struct vt_ioreq *rq;            /* NULL: not serving */
+    xenevtchn_handle *xce;
+    int lport;
+    int reads, writes, other;
+    unsigned wdata;
+} dmsrv;
+
+static void answer_pending(int wait_ms)
 {
-    struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
-    int waited = 0;
+    struct pollfd pfd = { .fd = xenevtchn_fd(dmsrv.xce), .events = POLLIN };
+    struct vt_ioreq *rq = dmsrv.rq;
 
-    while ((*reads < 1 || *writes < 1) && waited < to) {
-        if (poll(&pfd, 1, 100) > 0) {
-            int p = xenevtchn_pending(xce);
+    if (poll(&pfd, 1, wait_ms) > 0) {
+        int p = xenevtchn_pending(dmsrv.xce);
 
-            if (p >= 0)
-                xenevtchn_unmask(xce, (evtchn_port_t)p);
-        } else {
-            waited += 100;
-        }
-        uint8_t bits = __atomic_load_n(&rq->bits, __ATOMIC_ACQUIRE);
-
-        if (RQ_STATE(bits) != IOREQ_READY)
-            continue;
-        __atomic_store_n(&rq->bits, (uint8_t)((bits & ~0xf) | IOREQ_INPROCESS),
-                         __ATOMIC_RELAXED);
-        if (rq->type != 0 || rq->addr != DM2_PORT || rq->size != 1)
-            (*other)++;
-        else if (RQ_DIR_READ(bits))
-            rq->data = 0x42, (*reads)++;
-        else
-            *wdata = (unsigned)rq->data, (*writes)++;
-        __atomic_store_n(&rq->bits, (uint8_t)((bits & ~0xf) | IORESP_READY),
-                         __ATOMIC_RELEASE);
-        xenevtchn_notify(xce, (evtchn_port_t)lport);
+        if (p >= 0)
+            xenevtchn_unmask(dmsrv.xce, (evtchn_port_t)p);
     }
+    if (!rq)
+        return;
+    uint8_t bits = __atomic_load_n(&rq->bits, __ATOMIC_ACQUIRE);
+
+    if (RQ_STATE(bits) != IOREQ_READY)
+        return;
+    __atomic_store_n(&rq->bits, (uint8_t)((bits & ~0xf) | IOREQ_INPROCESS),
+                     __ATOMIC_RELAXED);
+    if (rq->type == 0 && rq->addr == DM2_PORT && rq->size == 1) {
+        if (RQ_DIR_READ(bits))
+            rq->data = 0x42, dmsrv.reads++;
+        else
+            dmsrv.wdata = (unsigned)rq->data, dmsrv.writes++;
+    } else {
+        dmsrv.other++;
+        vt_note("unexpected ioreq: type %u addr 0x%llx size %u %s", rq->type,
+                (unsigned long long)rq->addr, rq->size,
+                RQ_DIR_READ(bits) ? "read" : "write");
+        if (RQ_DIR_READ(bits) && !(bits & 0x10))
+            rq->data = ~0ULL;
+    }
+    __atomic_store_n(&rq->bits, (uint8_t)((bits & ~0xf) | IORESP_READY),
+                     __ATOMIC_RELEASE);
+    xenevtchn_notify(dmsrv.xce, (evtchn_port_t)dmsrv.lport);
+}
+
+/* xsc_wait() that keeps answering ioreqs meanwhile. */
+static int wait_key(const char *name, char *buf, size_t len)
+{
+    for (int waited = 0; waited < to; waited += 50) {
+        int n = xsc_read(xsc_key(name), buf, len);
+
+        if (n >= 0)
+            return n;
+        answer_pending(50);
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
+/* Serve until the guest's inb and outb were both answered. */
+static void serve_round_trip(void)
+{
+    for (int waited = 0;
+         (dmsrv.reads < 1 || dmsrv.writes < 1) && waited < to; waited += 50)
+        answer_pending(50);
 }
 
 static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
@@ -179,24 +217,27 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
     /* the round trip */
     if (res && pages) {
         struct vt_ioreq *rq = (struct vt_ioreq *)((char *)pages + 4096);
-        int lport, reads = 0, writes = 0, other = 0;
-        unsigned wdata = 0;
+        int lport;
 
         vt_ok(rq->vp_eport != 0, "ioreq page: vCPU 0's event channel",
               "%s", vt_v("%u", rq->vp_eport));
         lport = xenevtchn_bind_interdomain(xce, peer, rq->vp_eport);
         if (vt_ok(lport > 0, "bind the ioreq event channel", "%s",
                   vt_errno(errno))) {
+            dmsrv.rq = rq;
+            dmsrv.xce = xce;
+            dmsrv.lport = lport;
             xsc_write(xsc_key("ioreq-ready"), "1");
-            serve(xce, lport, rq, &reads, &writes, &wdata, &other);
-            vt_ok(reads == 1 && writes == 1 && other == 0,
+            serve_round_trip();
+            vt_ok(dmsrv.reads == 1 && dmsrv.writes == 1 && dmsrv.other == 0,
                   "served the guest's inb and outb",
-                  "reads %d writes %d other %d", reads, writes, other);
-            vt_ok(wdata == 0x77, "the guest wrote 0x77", "0x%x", wdata);
-            int n = xsc_wait(xsc_key("io"), buf, sizeof buf, to);
+                  "reads %d writes %d other %d", dmsrv.reads, dmsrv.writes,
+                  dmsrv.other);
+            vt_ok(dmsrv.wdata == 0x77, "the guest wrote 0x77", "0x%x",
+                  dmsrv.wdata);
+            int n = wait_key("io", buf, sizeof buf);
             vt_ok(n > 0 && !strcmp(buf, "read=0x42"),
                   "the guest read our 0x42", "%s", n > 0 ? buf : "");
-            xenevtchn_unbind(xce, (evtchn_port_t)lport);
         }
     }
 
@@ -228,7 +269,7 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
                                                        DM2_PORT, DM2_PORT),
        "unmap_io_range(port)");
     xsc_write(xsc_key("unmapped"), "1");
-    int n = xsc_wait(xsc_key("io2"), buf, sizeof buf, to);
+    int n = wait_key("io2", buf, sizeof buf);
     vt_ok(n > 0 && !strcmp(buf, "read=0xff"),
           "the guest reads 0xff after unmap", "%s", n > 0 ? buf : "");
     OK(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 1,
@@ -240,6 +281,15 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
           ENOENT, "unmap_io_range of an unmapped range: ENOENT");
     OK(xendevicemodel_set_ioreq_server_state(dm, peer, id, 0),
        "set_ioreq_server_state(off)");
+    if (dmsrv.rq) {
+        answer_pending(0);
+        vt_ok(dmsrv.reads == 1 && dmsrv.writes == 1,
+              "no further access to port 0x2345 reached the server",
+              "reads %d writes %d", dmsrv.reads, dmsrv.writes);
+        vt_note("other ioreqs answered: %d", dmsrv.other);
+        dmsrv.rq = NULL;
+        xenevtchn_unbind(xce, (evtchn_port_t)dmsrv.lport);
+    }
     vt_ok(xenforeignmemory_unmap_resource(fm, res) == 0, "unmap_resource",
           "%s", vt_errno(errno));
 
