@@ -63,6 +63,17 @@ struct vt_get_mem_type {
 };
 
 static xendevicemodel_handle *dm;
+static struct timespec t_start;
+
+/* Elapsed time as a comment: where the time goes under TCG. */
+static void stamp(const char *what)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    vt_note("t=%.2fs %s", (double)(t.tv_sec - t_start.tv_sec) +
+            (t.tv_nsec - t_start.tv_nsec) / 1e9, what);
+}
 static xencall_handle *xc;
 static int peer, to;
 
@@ -235,12 +246,23 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
                   dmsrv.other);
             vt_ok(dmsrv.wdata == 0x77, "the guest wrote 0x77", "0x%x",
                   dmsrv.wdata);
+            stamp("round trip served");
             int n = wait_key("io", buf, sizeof buf);
+            stamp("guest reported");
             vt_ok(n > 0 && !strcmp(buf, "read=0x42"),
                   "the guest read our 0x42", "%s", n > 0 ? buf : "");
         }
     }
 
+    OK(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 0,
+                                                       DM2_PORT, DM2_PORT),
+       "unmap_io_range(port)");
+    xsc_write(xsc_key("unmapped"), "1");
+    int n = wait_key("io2", buf, sizeof buf);
+    vt_ok(n > 0 && !strcmp(buf, "read=0xff"),
+          "the guest reads 0xff after unmap", "%s", n > 0 ? buf : "");
+
+    stamp("port released");
     /* set_mem_type, each step checked with HVMOP_get_mem_type */
     vt_ok(mem_type(FRAME) == HVMMEM_ram_rw, "get_mem_type: ram_rw", "%d",
           mem_type(FRAME));
@@ -256,22 +278,23 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
        "set_mem_type(ioreq_server)");
     vt_ok(mem_type(FRAME) == HVMMEM_ioreq_server,
           "get_mem_type: ioreq_server", "%d", mem_type(FRAME));
-    /* unclaiming the type turns its frames back into ram_rw */
+    /*
+     * Back to ram_rw before the type is unclaimed: unclaiming it while
+     * frames still have it makes Xen sweep the guest's whole p2m (up to
+     * the special pages near 4 GiB), which under TCG stalls the guest
+     * and dom0 for a minute (soft lockups seen).
+     */
+    OK(xendevicemodel_set_mem_type(dm, peer, HVMMEM_ram_rw, FRAME, 1),
+       "set_mem_type(ioreq_server -> ram_rw)");
+    vt_ok(mem_type(FRAME) == HVMMEM_ram_rw, "get_mem_type: ram_rw after",
+          "%d", mem_type(FRAME));
     OK(xendevicemodel_map_mem_type_to_ioreq_server(dm, peer, id,
                                                    HVMMEM_ioreq_server, 0),
        "map_mem_type_to_ioreq_server(0)");
-    vt_ok(mem_type(FRAME) == HVMMEM_ram_rw, "get_mem_type: ram_rw after",
-          "%d", mem_type(FRAME));
     FAILS(xendevicemodel_set_mem_type(dm, peer, HVMMEM_ram_ro, BAD_GFN, 1),
           EINVAL, "set_mem_type beyond the guest: EINVAL");
+    stamp("mem types done");
 
-    OK(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 0,
-                                                       DM2_PORT, DM2_PORT),
-       "unmap_io_range(port)");
-    xsc_write(xsc_key("unmapped"), "1");
-    int n = wait_key("io2", buf, sizeof buf);
-    vt_ok(n > 0 && !strcmp(buf, "read=0xff"),
-          "the guest reads 0xff after unmap", "%s", n > 0 ? buf : "");
     OK(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 1,
                                                        0xfe000000,
                                                        0xfe000fff),
@@ -411,6 +434,7 @@ int main(void)
     xenevtchn_handle *xce;
 
     vt_init();
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
     to = xsc_timeout_ms();
     peer = atoi(vt_env("XSVM_PEER_DOMID", "0"));
     vt_ok(peer > 0, "peer domid known", "domid=%s", vt_v("%d", peer));
@@ -426,9 +450,13 @@ int main(void)
     int n = xsc_wait(xsc_key("up"), buf, sizeof buf, to);
     vt_ok(n > 0, "the guest side runs", "%s", n > 0 ? "" : vt_errno(errno));
 
+    stamp("guest up");
     ioreq_server(fm, xce);
+    stamp("ioreq server done");
     memory_ops();
+    stamp("memory ops done");
     interrupt_ops();
+    stamp("interrupt ops done");
 
     xsc_write(xsc_key("done"), "1");
     vt_ok(xendevicemodel_close(dm) == 0, "xendevicemodel_close", NULL);
