@@ -8,6 +8,13 @@
 #include "vmtest.h"
 #include "xsclient.h"
 
+#ifndef VIRQ_TIMER
+#define VIRQ_TIMER 0
+#endif
+#ifndef VIRQ_DOM_EXC
+#define VIRQ_DOM_EXC 3
+#endif
+
 int main(void)
 {
     char buf[64];
@@ -49,7 +56,31 @@ int main(void)
         vt_ok(n >= 0, "dom0 finished", "%s", n >= 0 ? "" : vt_errno(errno));
         vt_ok(xenevtchn_unbind(xce, (evtchn_port_t)port) == 0, "unbind",
               NULL);
+        errno = 0;
+        r = xenevtchn_notify(xce, (evtchn_port_t)port);
+        e = errno;
+        vt_ok(r == -1, "notify on the unbound port fails", NULL);
+        vt_fact("notify after unbind: %s", vt_errno(e));
     }
+
+    /* VIRQs in a guest: the kernel owns the timer of vCPU 0 already */
+    errno = 0;
+    int v = xenevtchn_bind_virq(xce, VIRQ_TIMER);
+    e = errno;
+    vt_ok(v == -1, "bind_virq(VIRQ_TIMER) fails: the kernel has it", NULL);
+    vt_fact("bind_virq(VIRQ_TIMER): %s", vt_errno(e));
+    if (v > 0)
+        xenevtchn_unbind(xce, (evtchn_port_t)v);
+    errno = 0;
+    v = xenevtchn_bind_virq(xce, VIRQ_DOM_EXC);
+    e = errno;
+    /* global VIRQs can be bound by any domain (Xen 4.17); only the
+     * domain that handles it (dom0) ever receives one */
+    vt_ok(v > 0, "bind_virq(VIRQ_DOM_EXC) in the guest", "%s",
+          v > 0 ? vt_v("%d", v) : vt_errno(e));
+    if (v > 0)
+        vt_ok(xenevtchn_unbind(xce, (evtchn_port_t)v) == 0, "unbind the virq",
+              NULL);
     vt_ok(xenevtchn_close(xce) == 0, "xenevtchn_close", NULL);
     return vt_done();
 }

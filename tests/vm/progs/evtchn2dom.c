@@ -5,10 +5,16 @@
  * (evtchn2dom-peer.c), both through libxenevtchn's API.
  *
  *   guest: bind_unbound_port(0)  -> writes "port"
- *   dom0:  bind_interdomain(guest, port), writes "bound", notify
+ *   dom0:  bind_interdomain(guest, port), takes the event Xen leaves
+ *          pending on a new interdomain port, writes "bound", notify
  *   guest: sees the event (pending == its port), unmask, notify back,
  *          writes "notified"
  *   dom0:  sees the event, unmask, writes "done", unbind
+ *   guest: unbind, then a VIRQ: one the kernel holds already
+ *          (VIRQ_TIMER) and a global one it can take (VIRQ_DOM_EXC)
+ *
+ * gnttab2dom binds in the other direction (dom0 unbound, guest
+ * interdomain).
  */
 #include <poll.h>
 #include <xenevtchn.h>
@@ -51,12 +57,22 @@ int main(void)
     vt_ok(lport > 0, "bind_interdomain(guest, port)", "remote %s -> local %s%s",
           vt_v("%d", rport), vt_v("%d", lport), lport > 0 ? "" : vt_errno(e));
     if (lport > 0) {
+        /*
+         * Xen marks the binder's new port pending (events sent to the
+         * unbound port may have been lost).  Take that event first, so
+         * the one awaited below can only be the guest's.
+         */
+        int got = wait_event(xce, 2000);
+        vt_ok(got == lport, "the bind left our new port pending",
+              "pending=%s", vt_v("%d", got));
+        if (got >= 0)
+            xenevtchn_unmask(xce, (evtchn_port_t)got);
         vt_ok(xsc_write(xsc_key("bound"), "1") == 0, "tell the guest", NULL);
         int r = xenevtchn_notify(xce, (evtchn_port_t)lport);
         e = errno;
         vt_ok(r == 0, "notify the guest", "%s", r ? vt_errno(e) : "");
 
-        int got = wait_event(xce, to);
+        got = wait_event(xce, to);
         vt_ok(got == lport, "event from the guest on our port",
               "pending=%s want %s", vt_v("%d", got), vt_v("%d", lport));
         if (got >= 0)
