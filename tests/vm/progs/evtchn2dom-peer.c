@@ -81,6 +81,22 @@ int main(void)
     if (v > 0)
         vt_ok(xenevtchn_unbind(xce, (evtchn_port_t)v) == 0, "unbind the virq",
               NULL);
+
+    /* restrict (last: it cannot be undone): which domids Linux takes */
+    errno = 0;
+    int r0 = xenevtchn_restrict(xce, 0);
+    vt_fact("restrict(0): rc=%d %s", r0, r0 ? vt_errno(errno) : "");
+    errno = 0;
+    r0 = xenevtchn_restrict(xce, 0x7ff0);   /* DOMID_FIRST_RESERVED */
+    vt_fact("restrict(DOMID_FIRST_RESERVED): rc=%d %s", r0,
+            r0 ? vt_errno(errno) : "");
+    vt_ok(xenevtchn_restrict(xce, 5) == 0, "restrict(5)", "%s",
+          vt_errno(errno));
+    errno = 0;
+    r0 = xenevtchn_restrict(xce, 6);
+    e = errno;
+    vt_ok(r0 == -1 && e == EACCES, "restrict again: EACCES", "%s",
+          vt_errno(e));
     vt_ok(xenevtchn_close(xce) == 0, "xenevtchn_close", NULL);
     return vt_done();
 }

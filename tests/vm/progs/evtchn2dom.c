@@ -67,6 +67,13 @@ int main(void)
               "pending=%s", vt_v("%d", got));
         if (got >= 0)
             xenevtchn_unmask(xce, (evtchn_port_t)got);
+        /* the guest's port is no longer unbound: a second bind fails */
+        errno = 0;
+        int again = xenevtchn_bind_interdomain(xce, (uint32_t)peer,
+                                               (evtchn_port_t)rport);
+        e = errno;
+        vt_ok(again == -1, "binding the same remote port again fails", NULL);
+        vt_fact("second bind_interdomain: %s", vt_errno(e));
         vt_ok(xsc_write(xsc_key("bound"), "1") == 0, "tell the guest", NULL);
         int r = xenevtchn_notify(xce, (evtchn_port_t)lport);
         e = errno;

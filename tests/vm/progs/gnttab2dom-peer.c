@@ -38,6 +38,8 @@ static int share_all(char *v, size_t len)
     if (!vt_ok(ok, "share pages with dom0 (incl. share_page_notify)", "%s",
                ok ? "" : vt_errno(errno)))
         return 0;
+    vt_ok(g2_filled(pa, PG, 0) && g2_filled(pb, 4 * PG, 0)
+          && g2_filled(psn, PG, 0), "newly shared pages are zeroed", NULL);
     memset(pa, 0x11, PG);
     for (int i = 0; i < 4; i++)
         memset(pb + i * PG, 0x20 + i, PG);
