@@ -59,6 +59,8 @@ if [ ! -s /t/pairs ]; then
     done < /t/ours-only
 fi
 
+# a suite's own second stage (vm-dropin: tests/vm/dropin.sh)
+[ -f /t/stage2.sh ] && . /t/stage2.sh
 if [ -s /t/pairs ] || [ -s /t/demo ]; then
     . /t/twodom.sh
 fi

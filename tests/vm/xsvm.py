@@ -513,7 +513,8 @@ def kvm_usable():
     return why
 
 
-def boot(qemu, xen, vmlinuz, initrd, serial_log, timeout, mem='2048'):
+def boot(qemu, xen, vmlinuz, initrd, serial_log, timeout, mem='2048',
+         smp='2'):
     accel = ['-accel', 'tcg', '-cpu', 'max,-smap']
     if os.environ.get('XSVM_ACCEL', 'tcg') == 'kvm':
         why = kvm_usable()
@@ -524,7 +525,7 @@ def boot(qemu, xen, vmlinuz, initrd, serial_log, timeout, mem='2048'):
     # QEMU's multiboot loader splits -initrd on ','; ',,' is a literal ','
     dom0_cmd = DOM0_CMDLINE.replace(',', ',,')
     cmd = [qemu] + accel + [
-        '-m', mem, '-smp', '2', '-display', 'none', '-monitor', 'none',
+        '-m', mem, '-smp', smp, '-display', 'none', '-monitor', 'none',
         '-serial', 'file:' + serial_log, '-no-reboot', '-nodefaults',
         '-kernel', xen, '-append', XEN_CMDLINE,
         '-initrd', '%s %s,%s' % (vmlinuz, dom0_cmd, initrd)]
