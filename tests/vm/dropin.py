@@ -22,7 +22,9 @@ Reuses tests/vm/xsvm.py (fetch, unpack, tree, boot, parsing).
 """
 
 import argparse
+import contextlib
 import difflib
+import io
 import hashlib
 import os
 import re
@@ -286,24 +288,45 @@ def main():
     # XSVM_DROPIN_SMP: emulated CPUs (one did not stop the crash storm of
     # docs/drop-in.md; it only made the boot slower).
     smp = os.environ.get('XSVM_DROPIN_SMP', '2')
-    status, elapsed, qrc, qout = xsvm.boot(qemu, xen, vmlinuz, initrd,
-                                           serial_log, a.timeout, smp=smp)
-    try:
-        with open(serial_log, 'rb') as f:
-            text = f.read().decode('latin-1')
-    except OSError:
-        text = ''
-    lines = xsvm.clean_lines(text)
-    runs, order, done = xsvm.parse_runs(lines, xsvm.MARK)
-    log('boot %s in %.1fs (qemu rc=%s); serial log: %s'
-        % (status, elapsed, qrc, serial_log))
-    booted = done and status == 'exited'
-    tap.ok(booted, 'boot dropin VM (Xen + dom0 + %s domU, %s stable '
-           'libraries) and reach @@XS DONE' % (guest_type().upper(), impl),
-           status,
-           [] if booted else ['serial tail: ' + l for l in lines[-60:]])
-
-    check_steps(tap, runs, impl, a.soname)
+    # A second boot only when the first one failed a step AND the kernel
+    # logged dom0 crashes (the test bed's crash storm, docs/drop-in.md,
+    # seen with Debian's libraries too).  The second boot must pass on its
+    # own; the first one's results are kept in the log.
+    for attempt in (1, 2):
+        buf = io.StringIO()
+        sub = xsvm.Tap()
+        sub.n = tap.n
+        with contextlib.redirect_stdout(buf):
+            status, elapsed, qrc, qout = xsvm.boot(
+                qemu, xen, vmlinuz, initrd, serial_log, a.timeout, smp=smp)
+            try:
+                with open(serial_log, 'rb') as f:
+                    text = f.read().decode('latin-1')
+            except OSError:
+                text = ''
+            lines = xsvm.clean_lines(text)
+            runs, order, done = xsvm.parse_runs(lines, xsvm.MARK)
+            log('boot %s in %.1fs (qemu rc=%s); serial log: %s'
+                % (status, elapsed, qrc, serial_log))
+            booted = done and status == 'exited'
+            sub.ok(booted, 'boot dropin VM (Xen + dom0 + %s domU, %s stable '
+                   'libraries) and reach @@XS DONE'
+                   % (guest_type().upper(), impl), status,
+                   [] if booted else
+                   ['serial tail: ' + l for l in lines[-60:]])
+            crashes = check_steps(sub, runs, impl, a.soname)
+        if attempt == 1 and sub.failed and crashes:
+            log('boot 1: %d failed check(s) with %d dom0 crash report(s) '
+                '(the test bed\'s crash storm): booting again.  Boot 1 said:'
+                % (sub.failed, crashes))
+            for l in buf.getvalue().splitlines():
+                log('  | ' + l)
+            os.replace(serial_log, serial_log + '.boot1')
+            continue
+        sys.stdout.write(buf.getvalue())
+        sys.stdout.flush()
+        tap.n, tap.failed = sub.n, tap.failed + sub.failed
+        break
 
     # transcripts for comparison between implementations
     transcript = os.path.join(logdir, 'vm-dropin-%s.txt' % impl)
@@ -460,6 +483,7 @@ def check_steps(tap, runs, impl, sonames):
     ok_step('xl-list-end', lambda l, rc: (rc == 0 and not any(
         x.startswith('xsguest') for x in l), 'rc=%s' % rc),
         '`xl list` no longer shows the guest')
+    return len(crashes)
 
 
 if __name__ == '__main__':
