@@ -97,6 +97,7 @@ static void use_dom0_pages(const uint32_t *d)
     if (m)
         vt_ok(xengnttab_unmap(gt, m, 1) == 0, "unmap it", NULL);
 
+    vt_note("at %ld ms: mapped and unmapped dom0's pages", g2_ms());
     memset(out, 0xc7, sizeof out);
     memset(seg, 0, sizeof seg);
     seg[0].source.foreign.ref = d[3];
@@ -138,6 +139,7 @@ int main(void)
     int e, got;
 
     vt_init();
+    g2_ms();
     e = xsc_open() == 0 ? 0 : errno;
     vt_ok(e == 0, "open /dev/xen/xenbus", "%s", e ? vt_errno(e) : "");
     lg = g2_quiet_logger();
@@ -164,6 +166,7 @@ int main(void)
           vt_v("%d", got));
     if (got >= 0)
         xenevtchn_unmask(xce, (evtchn_port_t)got);
+    vt_note("at %ld ms: bound and drained", g2_ms());
     gport2 = xenevtchn_bind_unbound_port(xce, 0);
     vt_ok(gport2 > 0, "bind_unbound_port(dom0) for later", "%s",
           gport2 > 0 ? vt_v("%d", gport2) : vt_errno(errno));
@@ -171,6 +174,7 @@ int main(void)
     /* 1. */
     if (!share_all(buf, sizeof buf))
         return vt_done();
+    vt_note("at %ld ms: shared", g2_ms());
     g2_say("guest-shared", buf);
     if (!g2_wait("maps-done", buf, sizeof buf))
         return vt_done();
@@ -181,6 +185,7 @@ int main(void)
         return vt_done();
     if (vt_ok(g2_parse(buf, d, 4) == 4, "parse dom0's refs", "%s", buf))
         use_dom0_pages(d);
+    vt_note("at %ld ms: used dom0's pages", g2_ms());
     g2_say("guest-wrote", "1");
 
     /* 3. unmap notify, both kinds, then our share_page_notify */

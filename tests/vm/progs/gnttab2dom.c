@@ -454,6 +454,7 @@ int main(void)
     int e;
 
     vt_init();
+    g2_ms();
     peer = atoi(vt_env("XSVM_PEER_DOMID", "0"));
     vt_ok(peer > 0, "peer domid known", "domid=%s", vt_v("%d", peer));
     lg = g2_quiet_logger();

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <xenevtchn.h>
 #include <xentoollog.h>
@@ -64,6 +65,18 @@ static inline int g2_parse(const char *s, uint32_t *out, int n)
     return k;
 }
 
+/* Milliseconds since the first call, for "#" timing notes (not compared). */
+static inline long g2_ms(void)
+{
+    static struct timespec t0;
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (!t0.tv_sec && !t0.tv_nsec)
+        t0 = t;
+    return (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+}
+
 /*
  * Wait for the other side's key; on a timeout the step fails and the
  * caller ends the program (the other side has gone wrong already, and
@@ -71,8 +84,11 @@ static inline int g2_parse(const char *s, uint32_t *out, int n)
  */
 static inline int g2_wait(const char *key, char *buf, size_t len)
 {
+    long t = g2_ms();
     int n = xsc_wait(xsc_key(key), buf, len, xsc_timeout_ms());
     int e = errno;
+
+    vt_note("at %ld ms: waited %ld ms for '%s'", g2_ms(), g2_ms() - t, key);
 
     return vt_ok(n >= 0, key, "%s%s", n >= 0 ? "" : "waiting: ",
                  n >= 0 ? "" : vt_errno(e));
