@@ -91,7 +91,8 @@ static ssize_t drv_write(int fd, const void *buf, size_t len)
 
 static void fuzz_foreignmemory(void)
 {
-    xenforeignmemory_handle *fmem = xenforeignmemory_open(&fuzz_quiet, 0);
+    xenforeignmemory_handle *fmem =
+        xenforeignmemory_open(&xs_quiet_logger, 0);
     xenforeignmemory_resource_handle *fres;
     xen_pfn_t arr[MAX_FRAMES];
     int err[MAX_FRAMES];
@@ -128,7 +129,7 @@ static void fuzz_foreignmemory(void)
 
 static void fuzz_evtchn(void)
 {
-    xenevtchn_handle *xce = xenevtchn_open(&fuzz_quiet, 0);
+    xenevtchn_handle *xce = xenevtchn_open(&xs_quiet_logger, 0);
 
     FUZZ_CHECK(xce != NULL);
     for (int i = 0; i < 4; i++) {

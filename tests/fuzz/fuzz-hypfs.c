@@ -86,7 +86,7 @@ static void via_api(const uint8_t *data, size_t size, int dir)
     reply.left = size;
     fake_sys_install();
     fake_sys_set_handlers(&h);
-    fs = xenhypfs_open(&fuzz_quiet, 0);
+    fs = xenhypfs_open(&xs_quiet_logger, 0);
     FUZZ_CHECK(fs != NULL);
     if (dir) {
         unsigned int n = 0;

@@ -21,6 +21,8 @@
 
 #include <xentoollog.h>
 
+#include "quiet_logger.h"
+
 struct fuzz_input {
     const uint8_t *p;
     size_t left;
@@ -63,23 +65,6 @@ static inline size_t take_bytes(struct fuzz_input *in, void *dst, size_t max)
         }                                                                   \
     } while (0)
 
-static void fuzz_quiet_vmessage(struct xentoollog_logger *lg,
-                                xentoollog_level level, int errnoval,
-                                const char *context, const char *format,
-                                va_list al)
-{
-    (void)lg; (void)level; (void)errnoval; (void)context; (void)format;
-    (void)al;
-}
-
-static void fuzz_quiet_destroy(struct xentoollog_logger *lg)
-{
-    (void)lg;
-}
-
-static xentoollog_logger fuzz_quiet = {
-    fuzz_quiet_vmessage, NULL, fuzz_quiet_destroy,
-};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -37,25 +37,11 @@
 
 #include "alloc_count.h"
 #include "fake_sys.h"
+#include "quiet_logger.h"
 
 #define PAGE 4096UL
 
-static void quiet_vmessage(struct xentoollog_logger *lg,
-                           xentoollog_level level, int errnoval,
-                           const char *context, const char *format,
-                           va_list al)
-{
-    (void)lg; (void)level; (void)errnoval; (void)context; (void)format;
-    (void)al;
-}
-
-static void quiet_destroy(struct xentoollog_logger *lg)
-{
-    (void)lg;
-}
-
-static xentoollog_logger quiet = { quiet_vmessage, NULL, quiet_destroy };
-#define Q (&quiet)
+#define Q (&xs_quiet_logger)
 
 struct ctx {
     xenevtchn_handle *xce;

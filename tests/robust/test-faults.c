@@ -47,6 +47,7 @@
 #include "osdep/sys.h"
 #include "alloc_count.h"
 #include "fake_sys.h"
+#include "quiet_logger.h"
 
 struct sys_site {
     const char *file;
@@ -112,33 +113,7 @@ static void install_fake(void)
     fake_sys_set_handlers(&h);
 }
 
-/* The library's error messages would drown the report: discard them. */
-static void quiet_vmessage(struct xentoollog_logger *lg,
-                           xentoollog_level level, int errnoval,
-                           const char *context, const char *format,
-                           va_list al)
-{
-    (void)lg; (void)level; (void)errnoval; (void)context; (void)format;
-    (void)al;
-}
-
-static void quiet_progress(struct xentoollog_logger *lg, const char *context,
-                           const char *doing_what, int percent,
-                           unsigned long done, unsigned long total)
-{
-    (void)lg; (void)context; (void)doing_what; (void)percent; (void)done;
-    (void)total;
-}
-
-static void quiet_destroy(struct xentoollog_logger *lg)
-{
-    (void)lg;
-}
-
-static xentoollog_logger quiet = {
-    quiet_vmessage, quiet_progress, quiet_destroy,
-};
-#define Q (&quiet)
+#define Q (&xs_quiet_logger)
 
 /* --- steps ---------------------------------------------------------------- */
 

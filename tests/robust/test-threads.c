@@ -37,26 +37,11 @@
 #include "call_private.h"
 #include "alloc_count.h"
 #include "fake_sys.h"
+#include "quiet_logger.h"
 
 #define THREADS 4
 #define BUFFER_ROUNDS 3000
 #define OPEN_ROUNDS 300
-
-static void quiet_vmessage(struct xentoollog_logger *lg,
-                           xentoollog_level level, int errnoval,
-                           const char *context, const char *format,
-                           va_list al)
-{
-    (void)lg; (void)level; (void)errnoval; (void)context; (void)format;
-    (void)al;
-}
-
-static void quiet_destroy(struct xentoollog_logger *lg)
-{
-    (void)lg;
-}
-
-static xentoollog_logger quiet = { quiet_vmessage, NULL, quiet_destroy };
 
 static int failures;
 
@@ -122,7 +107,7 @@ static void test_buffer_cache(void)
 
     fake_sys_install();
     alloc_count_reset();
-    xcall = xencall_open(&quiet, 0);
+    xcall = xencall_open(&xs_quiet_logger, 0);
     CHECK(xcall != NULL, "xencall_open: %s", strerror(errno));
     if (!xcall)
         return;
@@ -162,12 +147,13 @@ static void *open_close_worker(void *p)
     int id = (int)(intptr_t)p;
 
     for (int i = 0; i < OPEN_ROUNDS; i++) {
-        xenevtchn_handle *xce = xenevtchn_open(&quiet, 0);
-        xengnttab_handle *xgt = xengnttab_open(&quiet, 0);
-        xencall_handle *xcall = xencall_open(&quiet, 0);
-        xenforeignmemory_handle *fmem = xenforeignmemory_open(&quiet, 0);
-        xendevicemodel_handle *dmod = xendevicemodel_open(&quiet, 0);
-        xengntshr_handle *xgs = xengntshr_open(&quiet, 0);
+        xentoollog_logger *q = &xs_quiet_logger;
+        xenevtchn_handle *xce = xenevtchn_open(q, 0);
+        xengnttab_handle *xgt = xengnttab_open(q, 0);
+        xencall_handle *xcall = xencall_open(q, 0);
+        xenforeignmemory_handle *fmem = xenforeignmemory_open(q, 0);
+        xendevicemodel_handle *dmod = xendevicemodel_open(q, 0);
+        xengntshr_handle *xgs = xengntshr_open(q, 0);
 
         CHECK(xce && xgt && xcall && fmem && dmod && xgs,
               "thread %d: open failed: %s", id, strerror(errno));
