@@ -228,20 +228,8 @@ static void test_layout(void **state)
 
 static void test_open_close(void **state)
 {
-    xenkexec_handle *xk;
-
     (void)state;
-    xk = xenkexec_open(NULL, 0);
-    assert_non_null(xk);
-    assert_int_equal(xenkexec_close(xk), 0);
-    assert_int_equal(fake_sys_count_all(), 2);      /* open + close */
-    assert_int_equal(xenkexec_close(NULL), 0);
-    errno = 0;
-    assert_null(xenkexec_open(NULL, 1));
-    assert_int_equal(errno, EINVAL);
-    fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EACCES);
-    assert_null(xenkexec_open(NULL, 0));
-    assert_int_equal(errno, EACCES);
+    FIXTURE_ASSERT_OPEN_CLOSE(xenkexec_handle, xenkexec_open, xenkexec_close, 2);   /* open + close */
 }
 
 static void test_version(void **state)

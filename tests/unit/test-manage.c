@@ -83,20 +83,8 @@ static void test_layout(void **state)
 
 static void test_open_close(void **state)
 {
-    xenmanage_handle *h;
-
     (void)state;
-    h = xenmanage_open(NULL, 0);
-    assert_non_null(h);
-    assert_int_equal(xenmanage_close(h), 0);
-    assert_int_equal(fake_sys_count_all(), 2);      /* open + close */
-    assert_int_equal(xenmanage_close(NULL), 0);
-    errno = 0;
-    assert_null(xenmanage_open(NULL, 1));
-    assert_int_equal(errno, EINVAL);
-    fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EACCES);
-    assert_null(xenmanage_open(NULL, 0));
-    assert_int_equal(errno, EACCES);
+    FIXTURE_ASSERT_OPEN_CLOSE(xenmanage_handle, xenmanage_open, xenmanage_close, 2);   /* open + close */
 }
 
 static void test_get_domain_info(void **state)
