@@ -18,7 +18,13 @@
  */
 struct alloc_header {
     int nr_pages;
-    int pad[3];
+    /*
+     * Bytes from the start of the pages that may be non-zero when the
+     * buffer is freed (see cache_put): the header plus the caller's size,
+     * or more if an earlier user of a recycled buffer wrote further.
+     */
+    unsigned int dirty;
+    int pad[2];
 };
 _Static_assert(sizeof(struct alloc_header) == 16, "header is 16 bytes");
 
@@ -41,7 +47,15 @@ void xs__call_cache_init(xencall_handle *xcall)
 }
 
 /* Under the lock: a cached buffer of nr_pages, or NULL; counts the try. */
-static void *cache_take(xencall_handle *xcall, size_t nr_pages)
+/*
+ * A cached buffer remembers how many of its leading bytes may be
+ * non-zero, so that handing it out again only clears those: a 64-byte
+ * xencall_alloc_buffer() recycled over and over clears 80 bytes, not the
+ * whole page (upstream clears the page every time).  *dirty is set only
+ * on a hit.
+ */
+static void *cache_take(xencall_handle *xcall, size_t nr_pages,
+                        size_t *dirty)
 {
     struct xs_call_cache_stats *s = &xcall->stats;
     void *p = NULL;
@@ -54,7 +68,10 @@ static void *cache_take(xencall_handle *xcall, size_t nr_pages)
     if (nr_pages > XS_CALL_CACHE_MAX_PAGES) {
         s->cache_toobig++;
     } else if (xcall->cache_nr[nr_pages - 1] > 0) {
-        p = xcall->cache[nr_pages - 1][--xcall->cache_nr[nr_pages - 1]];
+        int k = --xcall->cache_nr[nr_pages - 1];
+
+        p = xcall->cache[nr_pages - 1][k];
+        *dirty = xcall->cache_dirty[nr_pages - 1][k];
         s->cache_hits++;
     } else {
         s->cache_misses++;
@@ -63,20 +80,31 @@ static void *cache_take(xencall_handle *xcall, size_t nr_pages)
 }
 
 /* Under the lock: keep p if there is room; 1 if kept. */
-static int cache_put(xencall_handle *xcall, void *p, size_t nr_pages)
+static int cache_put(xencall_handle *xcall, void *p, size_t nr_pages,
+                     size_t dirty)
 {
+    int k;
+
     xcall->stats.total_releases++;
     xcall->stats.current_allocations--;
     if (nr_pages == 0 || nr_pages > XS_CALL_CACHE_MAX_PAGES ||
         xcall->cache_nr[nr_pages - 1] >= XS_CALL_CACHE_PER_SIZE)
         return 0;
-    xcall->cache[nr_pages - 1][xcall->cache_nr[nr_pages - 1]++] = p;
+    k = xcall->cache_nr[nr_pages - 1]++;
+    xcall->cache[nr_pages - 1][k] = p;
+    xcall->cache_dirty[nr_pages - 1][k] = (unsigned int)dirty;
     return 1;
 }
 
-static int alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
+/*
+ * Hand out nr_pages pages whose first `need` bytes are zero (the caller's
+ * part; SIZE_MAX for all of them).  *dirty_out: how many leading bytes
+ * may be non-zero once the caller is done, if it writes only its part.
+ */
+static int alloc_pages(xencall_handle *xcall, size_t nr_pages, size_t need,
+                       void **out, size_t *dirty_out)
 {
-    size_t bytes;
+    size_t bytes, dirty;
     void *p;
     int rc = 0;
 
@@ -85,8 +113,9 @@ static int alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
     if (xs__pages_to_bytes(nr_pages, &bytes))
         return -ENOMEM;
 
+    dirty = bytes;          /* fresh pages: cleared in full, as upstream */
     lock(xcall);
-    p = cache_take(xcall, nr_pages);
+    p = cache_take(xcall, nr_pages, &dirty);
     /*
      * The buffer device is opened at the first allocation (upstream: at
      * open).  A missing device means locked anonymous memory; any other
@@ -102,9 +131,14 @@ static int alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
     if (rc < 0)
         return rc;
 
-    /* Zeroed is the contract, for recycled buffers too (as upstream). */
-    memset(p, 0, bytes);
+    /*
+     * Zeroed is the contract, for recycled buffers too (as upstream), but
+     * only bytes that may have been written need clearing: those the
+     * caller gets that an earlier user may have dirtied.
+     */
+    memset(p, 0, need < dirty ? need : dirty);
     *out = p;
+    *dirty_out = need > dirty ? need : dirty;
     return 0;
 }
 
@@ -112,24 +146,36 @@ XS_API void *xencall_alloc_buffer_pages(xencall_handle *xcall,
                                         size_t nr_pages)
 {
     void *p = NULL;
-    int rc = alloc_pages(xcall, nr_pages, &p);
+    size_t dirty;
+    /* SIZE_MAX: every byte of the pages must be zero */
+    int rc = alloc_pages(xcall, nr_pages, SIZE_MAX, &p, &dirty);
 
     return xs__ret_ptr(p, rc);
+}
+
+/* dirty: leading bytes that may be non-zero (see cache_take). */
+static void free_pages(xencall_handle *xcall, void *p, size_t nr_pages,
+                       size_t dirty)
+{
+    int kept, saved = errno;
+
+    lock(xcall);
+    kept = cache_put(xcall, p, nr_pages, dirty);
+    unlock(xcall);
+    if (!kept)
+        osdep_free_pages(xcall, p, nr_pages);
+    errno = saved;
 }
 
 XS_API void xencall_free_buffer_pages(xencall_handle *xcall, void *p,
                                       size_t nr_pages)
 {
-    int kept, saved = errno;
-
     if (!p)
         return;
-    lock(xcall);
-    kept = cache_put(xcall, p, nr_pages);
-    unlock(xcall);
-    if (!kept)
-        osdep_free_pages(xcall, p, nr_pages);
-    errno = saved;
+    /* the caller owned every byte: all of them may be dirty */
+    free_pages(xcall, p, nr_pages,
+               nr_pages <= XS_CALL_CACHE_MAX_PAGES
+               ? nr_pages << XS_PAGE_SHIFT : 0);
 }
 
 XS_API void *xencall_alloc_buffer(xencall_handle *xcall, size_t size)
@@ -137,6 +183,7 @@ XS_API void *xencall_alloc_buffer(xencall_handle *xcall, size_t size)
     size_t total;
     size_t nr_pages;
     struct alloc_header *hdr = NULL;
+    size_t dirty;
     int rc;
 
     if (__builtin_add_overflow(size, sizeof(*hdr), &total) ||
@@ -149,12 +196,16 @@ XS_API void *xencall_alloc_buffer(xencall_handle *xcall, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    rc = alloc_pages(xcall, nr_pages, (void **)&hdr);
+    /* the header and the caller's size bytes are all that must be zero */
+    rc = alloc_pages(xcall, nr_pages, sizeof(*hdr) + size, (void **)&hdr,
+                     &dirty);
     if (rc < 0) {
         errno = -rc;
         return NULL;
     }
     hdr->nr_pages = (int)nr_pages;
+    /* only cached sizes (<= 4 pages) use it: those fit an unsigned int */
+    hdr->dirty = (unsigned int)dirty;
     return hdr + 1;
 }
 
@@ -165,7 +216,7 @@ XS_API void xencall_free_buffer(xencall_handle *xcall, void *p)
     if (!p)
         return;
     hdr = (struct alloc_header *)p - 1;
-    xencall_free_buffer_pages(xcall, hdr, (size_t)hdr->nr_pages);
+    free_pages(xcall, hdr, (size_t)hdr->nr_pages, hdr->dirty);
 }
 
 XS_API int xencall_buffers_never_fault(xencall_handle *xcall)

@@ -52,6 +52,8 @@ struct xencall_handle {
     pthread_mutex_t lock;
     void *cache[XS_CALL_CACHE_MAX_PAGES][XS_CALL_CACHE_PER_SIZE];
     int cache_nr[XS_CALL_CACHE_MAX_PAGES];
+    /* leading bytes of each cached buffer that may be non-zero */
+    unsigned int cache_dirty[XS_CALL_CACHE_MAX_PAGES][XS_CALL_CACHE_PER_SIZE];
     struct xs_call_cache_stats stats;
 };
 

@@ -316,12 +316,38 @@ static void test_buffer_device_lazy_and_cache(void **state)
     assert_int_equal(xencall_buffers_never_fault(x), 1);
 
     /* free + alloc again: no system call, same memory, zeroed again */
-    memset(p, 0xaa, 4096 - 16);
+    memset(p, 0xaa, 64);
     before = fake_sys_count_all();
     xencall_free_buffer(x, p);
     q = xencall_alloc_buffer(x, 64);
     assert_ptr_equal(q, p);
     assert_int_equal(fake_sys_count_all(), before);
+    for (int i = 0; i < 4096 - 16; i++)
+        assert_int_equal(q[i], 0);
+    xencall_free_buffer(x, q);
+
+    /*
+     * A recycled buffer clears only what may be dirty, but everything
+     * that may be: the whole page after a page user, a larger
+     * alloc_buffer() after a small one, and again after a small user of
+     * a page some earlier user dirtied in full.
+     */
+    q = xencall_alloc_buffer(x, 64);
+    memset(q, 0x11, 64);
+    xencall_free_buffer(x, q);
+    p = xencall_alloc_buffer_pages(x, 1);
+    assert_ptr_equal(p, q - 16);
+    for (int i = 0; i < 4096; i++)
+        assert_int_equal(p[i], 0);
+    memset(p, 0x22, 4096);
+    xencall_free_buffer_pages(x, p, 1);
+    q = xencall_alloc_buffer(x, 64);
+    assert_ptr_equal(q, p + 16);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(q[i], 0);
+    xencall_free_buffer(x, q);
+    q = xencall_alloc_buffer(x, 4096 - 16);
+    assert_ptr_equal(q, p + 16);
     for (int i = 0; i < 4096 - 16; i++)
         assert_int_equal(q[i], 0);
     xencall_free_buffer(x, q);
