@@ -15,7 +15,7 @@ ABI="abigail-tools abi-compliance-checker abi-dumper binutils dpkg-dev"
 # packages are fetched with apt-get download into the build directory.
 VM="qemu-system-x86 gzip"
 # Checkers and benchmarks.
-CHECK="valgrind strace cppcheck"
+CHECK="valgrind strace cppcheck gnuplot-nox"
 # Sanitizer and libFuzzer runtimes for clang (tests/robust).
 SANITIZERS="libclang-rt-14-dev"
 

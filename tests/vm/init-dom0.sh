@@ -61,7 +61,7 @@ fi
 
 # a suite's own second stage (vm-dropin: tests/vm/dropin.sh)
 [ -f /t/stage2.sh ] && . /t/stage2.sh
-if [ -s /t/pairs ] || [ -s /t/demo ]; then
+if [ -s /t/pairs ] || [ -s /t/demo ] || [ -s /t/bench ]; then
     . /t/twodom.sh
 fi
 

@@ -49,6 +49,8 @@ if [ -n "$domid" ] && wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} guest_says '@@XG U
     while read -r p; do
         [ -n "$p" ] && runprog "$p" ours
     done < /t/demo
+    # benchmark mode (scripts/bench.sh): bench/vm-run.sh
+    [ -s /t/bench ] && . /t/bench.sh
     unset XSVM_PEER_DOMID XSVM_SESSION
     # the log is complete once the guest says DONE: no need to wait for
     # its (slow) poweroff, xl destroy below ends it

@@ -522,6 +522,14 @@ def boot(qemu, xen, vmlinuz, initrd, serial_log, timeout, mem='2048',
             log('XSVM_ACCEL=kvm ignored (%s): using TCG' % why)
         else:
             accel = ['-accel', 'kvm', '-cpu', 'host,-arch-capabilities']
+    icount = os.environ.get('XSVM_ICOUNT', '')
+    if icount and accel[1] == 'tcg':
+        # bench mode (scripts/bench.sh): the guest's clock counts emulated
+        # instructions (2^shift ns each), so timings do not depend on how
+        # busy the host is
+        if not icount.isdigit():
+            raise Failure('XSVM_ICOUNT must be a shift (a number)')
+        accel += ['-icount', 'shift=%s,sleep=off' % icount]
     # QEMU's multiboot loader splits -initrd on ','; ',,' is a literal ','
     dom0_cmd = DOM0_CMDLINE.replace(',', ',,')
     cmd = [qemu] + accel + [
@@ -772,6 +780,12 @@ def main():
                     help='run these programs (linked against libxenstable) in '
                     'dom0 while the guest is up and print their output '
                     'verbatim instead of TAP (scripts/demo.sh)')
+    ap.add_argument('--bench', nargs=2, metavar=('OURS', 'UPSTREAM'),
+                    help='benchmark mode (scripts/bench.sh): run bench/'
+                    'vm-run.sh in dom0 with the guest up, with strace and '
+                    'callgrind in the initramfs; no TAP')
+    ap.add_argument('--bench-out', help='bench mode: write the lines '
+                    'between @@XS BENCH BEGIN/END to this file')
     ap.add_argument('--missing', help='a prerequisite meson could not find')
     ap.add_argument('--prepare-only', action='store_true',
                     help='build the initramfs, do not boot')
@@ -836,6 +850,8 @@ def main():
     booted = done and status == 'exited'
     if a.demo:
         return print_demo(a, runs, booted, status, lines, serial_log)
+    if a.bench:
+        return write_bench(a, booted, status, lines, serial_log)
     diag = []
     if not booted:
         diag = ['qemu: ' + l for l in qout.splitlines()[-10:]]
@@ -902,6 +918,49 @@ def print_demo(a, runs, booted, status, lines, serial_log):
     return rc
 
 
+def write_bench(a, booted, status, lines, serial_log):
+    """Bench mode: save the benchmark's lines for bench/report.py."""
+    out = section(lines, 'BENCH')
+    if a.bench_out:
+        with open(a.bench_out, 'w') as f:
+            f.write(''.join(l + '\n' for l in out))
+    log('bench: %d result lines%s' % (len(out), ' -> ' + a.bench_out
+                                      if a.bench_out else ''))
+    if not booted or not out:
+        log('the bench VM did not finish cleanly (%s); serial log: %s'
+            % (status, serial_log))
+        for l in lines[-40:]:
+            log('  ' + l)
+        return 1
+    return 0
+
+
+# Tools the bench mode adds to dom0 (the host's own builds, which
+# scripts/install-deps.sh installs): strace counts system calls,
+# callgrind counts user-space instructions.
+BENCH_TOOLS = ['/usr/bin/strace', '/usr/bin/valgrind.bin']
+BENCH_VALGRIND = ['/usr/libexec/valgrind/callgrind-amd64-linux',
+                  '/usr/libexec/valgrind/vgpreload_core-amd64-linux.so',
+                  '/usr/libexec/valgrind/default.supp']
+BENCH_SCRIPT = os.path.join(HERE, '..', '..', 'bench', 'vm-run.sh')
+
+
+def add_bench(tree, a, builddir, upstream_libdir):
+    for impl, exe in zip(('ours', 'upstream'), a.bench):
+        add_program(tree, exe, '/t/bin/xsbench-' + impl, builddir,
+                    upstream_libdir)
+    for tool in BENCH_TOOLS + BENCH_VALGRIND:
+        if not os.path.exists(tool):
+            raise Prereq('%s not found: apt-get install strace valgrind '
+                         '(scripts/install-deps.sh does)' % tool)
+    for tool in BENCH_TOOLS:
+        add_tool(tree, tool, tool, upstream_libdir, [upstream_libdir])
+    for f in BENCH_VALGRIND:
+        tree.copy(f, f, 0o755)
+    tree.write('/t/bench.sh', read_template(BENCH_SCRIPT))
+    tree.write('/t/bench', 'xsbench\n')
+
+
 def build_initrd(a, builddir, cache, root, debs):
     """Stage and pack the dom0 initramfs; cached on a hash of its inputs."""
     kver, vmlinuz = find_kernel(root)
@@ -932,13 +991,17 @@ def build_initrd(a, builddir, cache, root, debs):
         [x for p in a.pair for x in p[1:]] + [p[1] for p in a.ours_only]
     h.update(repr(a.prog + a.pair + a.ours_only + a.demo).encode())
     exes += a.demo
+    if a.bench:
+        exes += a.bench + BENCH_TOOLS + BENCH_VALGRIND + [BENCH_SCRIPT]
+        h.update(repr(a.bench).encode())
     h.update((vm_env() + os.environ.get('XSVM_GUEST_TYPE', 'pvh')).encode())
     for exe in exes:
         sha256_file(exe, h)
         for _, lib in ldd(exe):
             sha256_file(lib, h)
     key = h.hexdigest()[:16]
-    kind = 'demo' if a.demo else a.suite   # keep the test initrd cached
+    # keep the test initrd cached
+    kind = 'demo' if a.demo else 'bench' if a.bench else a.suite
     initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (kind, key))
     if os.path.exists(initrd):
         log('initramfs up to date: ' + initrd)
@@ -988,6 +1051,8 @@ def build_initrd(a, builddir, cache, root, debs):
     tree.write('/t/demo', ''.join('%s\n' % os.path.basename(e)
                                   for e in a.demo))
     tree.write('/init', read_template('init-dom0.sh'), 0o755)
+    if a.bench:
+        add_bench(tree, a, builddir, upstream_libdir)
 
     if a.suite == 'twodom':
         build_twodom(tree, root, kver, vmlinuz, upstream_libdir, builddir,
@@ -1009,7 +1074,7 @@ def vm_env():
     """Host settings passed into the VMs (sourced by the /init scripts)."""
     out = ''
     for var in ('XSVM_PROG_TIMEOUT', 'XSVM_TIMEOUT_MS',
-                'XSVM_GUEST_BOOT_TIMEOUT'):
+                'XSVM_GUEST_BOOT_TIMEOUT', 'XSVM_BENCH_ROUNDS'):
         val = os.environ.get(var, '')
         if val:
             if not val.isdigit():
