@@ -20,6 +20,8 @@
 #include <sys/types.h>
 #include <stddef.h>
 
+#include "xs_internal.h"
+
 struct xs_sys_ops {
     int (*open)(const char *path, int flags);
     int (*close)(int fd);
@@ -64,6 +66,79 @@ extern __thread const char *xs__sys_site;
 #define xs_sys_dup3(...)    (XS_SYS_HERE_, xs__sys->dup3(__VA_ARGS__))
 #define xs_sys_fcntl(...)   (XS_SYS_HERE_, xs__sys->fcntl(__VA_ARGS__))
 #define xs_sys_usleep(...)  (XS_SYS_HERE_, xs__sys->usleep(__VA_ARGS__))
+
+/*
+ * Hot-path variants: the same system calls, answering -errno (or the
+ * non-negative result) directly.  While the libc table is in use (always,
+ * outside unit tests) they issue the system call themselves on x86-64,
+ * so a notify or a pending read costs the syscall instruction and little
+ * else: no indirect call through the table, no libc wrapper frame and no
+ * round trip of errno through thread-local storage.  A test that installs
+ * its own table still sees every call.  Used by the per-operation paths
+ * (event channel notify/pending/unmask/bind, hypercalls, foreign batch
+ * maps); everything else keeps the plain functions above.
+ */
+#if defined(__x86_64__) && defined(__linux__)
+#include <sys/syscall.h>
+#define XS_HAVE_RAW_SYSCALL 1
+
+static inline long xs__raw_syscall3(long nr, long a1, long a2, long a3)
+{
+    long ret;
+
+    /* x86-64 Linux ABI: rax = number, rdi/rsi/rdx = arguments; the
+     * kernel clobbers rcx and r11 and answers -errno in rax. */
+    __asm__ volatile ("syscall"
+                      : "=a" (ret)
+                      : "a" (nr), "D" (a1), "S" (a2), "d" (a3)
+                      : "rcx", "r11", "memory");
+    return ret;
+}
+#else
+#define XS_HAVE_RAW_SYSCALL 0
+#endif
+
+static inline int xs_sys_libc_in_use(void)
+{
+    return __builtin_expect(xs__sys == &xs__sys_libc, 1);
+}
+
+static inline int xs_sys_ioctl_r(int fd, unsigned long request, void *arg)
+{
+    int rc;
+
+#if XS_HAVE_RAW_SYSCALL
+    if (xs_sys_libc_in_use())
+        return (int)xs__raw_syscall3(SYS_ioctl, fd, (long)request,
+                                     (long)arg);
+#endif
+    rc = xs__sys->ioctl(fd, request, arg);
+    return rc < 0 ? xs__neg_errno() : rc;
+}
+
+static inline ssize_t xs_sys_read_r(int fd, void *buf, size_t len)
+{
+    ssize_t n;
+
+#if XS_HAVE_RAW_SYSCALL
+    if (xs_sys_libc_in_use())
+        return xs__raw_syscall3(SYS_read, fd, (long)buf, (long)len);
+#endif
+    n = xs__sys->read(fd, buf, len);
+    return n < 0 ? xs__neg_errno() : n;
+}
+
+static inline ssize_t xs_sys_write_r(int fd, const void *buf, size_t len)
+{
+    ssize_t n;
+
+#if XS_HAVE_RAW_SYSCALL
+    if (xs_sys_libc_in_use())
+        return xs__raw_syscall3(SYS_write, fd, (long)buf, (long)len);
+#endif
+    n = xs__sys->write(fd, buf, len);
+    return n < 0 ? xs__neg_errno() : n;
+}
 
 /*
  * close() that keeps errno, for error paths: the caller reports the

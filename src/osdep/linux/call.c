@@ -64,9 +64,7 @@ long osdep_hypercall(xencall_handle *xcall, unsigned int op,
         .arg = { args[0], args[1], args[2], args[3], args[4] },
     };
     /* ioctl() returns int: results above 31 bits are lost, as upstream. */
-    int rc = xs_sys_ioctl(xcall->fd, XS_IOCTL_PRIVCMD_HYPERCALL, &h);
-
-    return rc < 0 ? xs__neg_errno() : rc;
+    return xs_sys_ioctl_r(xcall->fd, XS_IOCTL_PRIVCMD_HYPERCALL, &h);
 }
 
 int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)

@@ -41,9 +41,7 @@ int osdep_evtchn_close(xenevtchn_handle *xce)
 /* An ioctl whose non-negative result is the answer (port or 0). */
 static int evtchn_ioctl(xenevtchn_handle *xce, unsigned long req, void *arg)
 {
-    int rc = xs_sys_ioctl(xce->fd, req, arg);
-
-    return rc < 0 ? xs__neg_errno() : rc;
+    return xs_sys_ioctl_r(xce->fd, req, arg);
 }
 
 int osdep_evtchn_restrict(xenevtchn_handle *xce, domid_t domid)
@@ -95,10 +93,10 @@ int osdep_evtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 int osdep_evtchn_pending(xenevtchn_handle *xce)
 {
     uint32_t port;
-    ssize_t n = xs_sys_read(xce->fd, &port, sizeof(port));
+    ssize_t n = xs_sys_read_r(xce->fd, &port, sizeof(port));
 
     if (n < 0)
-        return xs__neg_errno();
+        return (int)n;
     /*
      * The driver hands out whole ports only, so a short read means
      * something is badly wrong.  Upstream returns -1 leaving errno stale;
@@ -119,10 +117,10 @@ int osdep_evtchn_pending(xenevtchn_handle *xce)
 int osdep_evtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
 {
     uint32_t p = port;
-    ssize_t n = xs_sys_write(xce->fd, &p, sizeof(p));
+    ssize_t n = xs_sys_write_r(xce->fd, &p, sizeof(p));
 
     if (n < 0)
-        return xs__neg_errno();
+        return (int)n;
     if (n != sizeof(p))
         return -EIO;        /* as for pending: upstream leaves errno stale */
     return 0;
