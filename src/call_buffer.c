@@ -97,6 +97,31 @@ static int cache_put(xencall_handle *xcall, void *p, size_t nr_pages,
 }
 
 /*
+ * Clear the first len bytes of a buffer's pages.  Buffers are whole
+ * pages, page-aligned, and every byte of them is the library's, so the
+ * length may be rounded up to 8 bytes and the clear done 8 bytes at a
+ * time with "rep stosq", as Linux clears pages (clear_page_rep): on CPUs
+ * with fast string operations it runs at the same speed as the
+ * byte-granular "rep stosb" libc's memset picks for sizes this large,
+ * on older CPUs faster, and an emulator (QEMU TCG, valgrind) steps 8x
+ * fewer iterations.  len <= the buffer's size, which is a multiple of 8.
+ */
+static void clear_buffer(void *p, size_t len)
+{
+#if defined(__x86_64__)
+    size_t qwords = (len + 7) / 8;
+    void *dst = p;
+
+    __asm__ volatile ("rep stosq"
+                      : "+D" (dst), "+c" (qwords)
+                      : "a" (0UL)
+                      : "memory");
+#else
+    memset(p, 0, len);
+#endif
+}
+
+/*
  * Hand out nr_pages pages whose first `need` bytes are zero (the caller's
  * part; SIZE_MAX for all of them).  *dirty_out: how many leading bytes
  * may be non-zero once the caller is done, if it writes only its part.
@@ -136,7 +161,7 @@ static int alloc_pages(xencall_handle *xcall, size_t nr_pages, size_t need,
      * only bytes that may have been written need clearing: those the
      * caller gets that an earlier user may have dirtied.
      */
-    memset(p, 0, need < dirty ? need : dirty);
+    clear_buffer(p, need < dirty ? need : dirty);
     *out = p;
     *dirty_out = need > dirty ? need : dirty;
     return 0;

@@ -94,6 +94,22 @@ static inline long xs__raw_syscall3(long nr, long a1, long a2, long a3)
                       : "rcx", "r11", "memory");
     return ret;
 }
+static inline long xs__raw_syscall6(long nr, long a1, long a2, long a3,
+                                    long a4, long a5, long a6)
+{
+    long ret;
+    register long r10 __asm__("r10") = a4;
+    register long r8 __asm__("r8") = a5;
+    register long r9 __asm__("r9") = a6;
+
+    /* the fourth to sixth arguments travel in r10, r8 and r9 */
+    __asm__ volatile ("syscall"
+                      : "=a" (ret)
+                      : "a" (nr), "D" (a1), "S" (a2), "d" (a3),
+                        "r" (r10), "r" (r8), "r" (r9)
+                      : "rcx", "r11", "memory");
+    return ret;
+}
 #else
 #define XS_HAVE_RAW_SYSCALL 0
 #endif
@@ -138,6 +154,40 @@ static inline ssize_t xs_sys_write_r(int fd, const void *buf, size_t len)
 #endif
     n = xs__sys->write(fd, buf, len);
     return n < 0 ? xs__neg_errno() : n;
+}
+
+/* mmap() answering 0 with *out set, or -errno. */
+static inline int xs_sys_mmap_r(void *addr, size_t len, int prot, int flags,
+                                int fd, off_t offset, void **out)
+{
+    void *p;
+
+#if XS_HAVE_RAW_SYSCALL
+    if (xs_sys_libc_in_use()) {
+        long r = xs__raw_syscall6(SYS_mmap, (long)addr, (long)len, prot,
+                                  flags, fd, (long)offset);
+
+        /* the kernel's errors are the top 4095 values */
+        if ((unsigned long)r > -4096UL)
+            return (int)r;
+        *out = (void *)r;
+        return 0;
+    }
+#endif
+    p = xs__sys->mmap(addr, len, prot, flags, fd, offset);
+    if (p == (void *)-1)
+        return xs__neg_errno();
+    *out = p;
+    return 0;
+}
+
+static inline int xs_sys_munmap_r(void *addr, size_t len)
+{
+#if XS_HAVE_RAW_SYSCALL
+    if (xs_sys_libc_in_use())
+        return (int)xs__raw_syscall3(SYS_munmap, (long)addr, (long)len, 0);
+#endif
+    return xs__sys->munmap(addr, len) < 0 ? xs__neg_errno() : 0;
 }
 
 /*

@@ -95,7 +95,8 @@ static int mmapbatch_v2(int fd, uint32_t dom, char *addr, size_t num,
         .err = err,
     };
 
-    return xs_sys_ioctl(fd, XS_IOCTL_PRIVCMD_MMAPBATCH_V2, &b);
+    /* 0 or -errno */
+    return xs_sys_ioctl_r(fd, XS_IOCTL_PRIVCMD_MMAPBATCH_V2, &b);
 }
 
 /*
@@ -122,10 +123,13 @@ static int retry_paged_v2(xenforeignmemory_handle *fmem, uint32_t dom,
             }
             for (run = 1; i + run < num && err[i + run] == -ENOENT; run++)
                 ;
-            if (mmapbatch_v2(fmem->fd, dom, base + (i << XS_PAGE_SHIFT),
-                             run, arr + i, err + i) < 0) {
-                if (errno != ENOENT)
-                    return xs__neg_errno();
+            int r = mmapbatch_v2(fmem->fd, dom,
+                                 base + (i << XS_PAGE_SHIFT), run, arr + i,
+                                 err + i);
+
+            if (r < 0) {
+                if (r != -ENOENT)
+                    return r;
                 again = 1;
             }
             i += run;
@@ -209,25 +213,24 @@ int osdep_xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom,
                                const xen_pfn_t arr[], int err[], void **out)
 {
     size_t bytes = num << XS_PAGE_SHIFT;        /* checked by the caller */
+    void *mapped;
     char *base;
-    int rc = 0;
+    int rc;
 
-    base = xs_sys_mmap(addr, bytes, prot, flags | MAP_SHARED, fmem->fd, 0);
-    if (base == MAP_FAILED) {
-        rc = xs__neg_errno();
+    rc = xs_sys_mmap_r(addr, bytes, prot, flags | MAP_SHARED, fmem->fd, 0,
+                       &mapped);
+    if (rc < 0) {
         xtl_log(fmem->logger, XTL_ERROR, -rc, CTX,
                 "mmap of %zu pages failed", num);
         return rc;
     }
+    base = mapped;
 
-    if (mmapbatch_v2(fmem->fd, dom, base, num, arr, err) < 0) {
-        if (errno == ENOENT)
-            rc = retry_paged_v2(fmem, dom, base, num, arr, err);
-        else if (errno == EINVAL)
-            rc = map_v1(fmem, dom, base, num, arr, err);
-        else
-            rc = xs__neg_errno();
-    }
+    rc = mmapbatch_v2(fmem->fd, dom, base, num, arr, err);
+    if (rc == -ENOENT)
+        rc = retry_paged_v2(fmem, dom, base, num, arr, err);
+    else if (rc == -EINVAL)
+        rc = map_v1(fmem, dom, base, num, arr, err);
     if (rc < 0) {
         XS_PRESERVE_ERRNO(xtl_log(fmem->logger, XTL_ERROR, -rc, CTX,
                                   "mapping %zu frames of domain %u failed",
@@ -243,7 +246,7 @@ int osdep_xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr,
                                  size_t num)
 {
     (void)fmem;
-    return xs_sys_munmap(addr, num << XS_PAGE_SHIFT) < 0 ? xs__neg_errno() : 0;
+    return xs_sys_munmap_r(addr, num << XS_PAGE_SHIFT);
 }
 
 int osdep_xenforeignmemory_restrict(xenforeignmemory_handle *fmem,

@@ -223,9 +223,11 @@ int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
         .count = count, .segments = segs,
     };
 
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GRANT_COPY, &arg) < 0) {
-        gt_log(h, errno, "ioctl GRANT_COPY");
-        return xs__neg_errno();
+    int rc = xs_sys_ioctl_r(h->fd, XS_IOCTL_GNTDEV_GRANT_COPY, &arg);
+
+    if (rc < 0) {
+        gt_log(h, -rc, "ioctl GRANT_COPY");
+        return rc;
     }
     return 0;
 }
