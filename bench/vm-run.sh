@@ -8,7 +8,7 @@
 #   XSI <impl> <op> <n> <Ir>            callgrind: Ir instructions in n ops
 #   XSF <impl> <what> <detail>          a failure (printed in the report)
 B=/t/bin
-R=${XSVM_BENCH_ROUNDS:-9}
+R=${XSVM_BENCH_ROUNDS:-5}
 up() { cut -d' ' -f1 /proc/uptime; }
 
 echo "@@XS BENCH start uptime=$(up)"
@@ -67,24 +67,24 @@ for impl in ours upstream; do
     rm -f /tmp/st.$impl /tmp/sn.$impl
 done
 
-# 3. User-space instructions: callgrind collects only inside xsb_loop()
-#    (and what it calls) and dumps when it returns; each operation calls
-#    it twice (one warm-up call, then the n counted iterations).
+# 3. User-space instructions: callgrind collects only between the two
+#    client requests around each measured loop (xsbench.c, count mode)
+#    and dumps one profile per operation, named "XSB <op> <n>".
 for impl in ours upstream; do
     rm -rf /tmp/cg && mkdir /tmp/cg
     LD_LIBRARY_PATH=/$impl/lib timeout -s KILL 1800 \
         valgrind.bin --tool=callgrind --callgrind-out-file=/tmp/cg/out \
-        --collect-atstart=no --toggle-collect=xsb_loop \
-        --dump-after=xsb_loop $B/xsbench-$impl count > /tmp/bc 2>/tmp/vg ||
-        { echo "XSF $impl callgrind rc=$?"; tail -n 20 /tmp/vg; }
+        --collect-atstart=no $B/xsbench-$impl count > /tmp/bc 2>/tmp/vg ||
+        echo "XSF $impl callgrind rc=$?"
     grep '^FAIL' /tmp/bc | sed "s/^/XSF $impl callgrind-run /"
-    i=0
-    grep '^C ' /tmp/bc | while read -r _ op n; do
-        i=$((i + 1))
-        ir=$(sed -n 's/^summary: //p' /tmp/cg/out.$((2 * i)) 2>/dev/null)
-        echo "XSI $impl $op $n ${ir:-none}"
+    for f in /tmp/cg/out.*; do
+        awk -v impl=$impl '
+            /^desc: Trigger: Client Request: XSB / { op = $6; n = $7 }
+            /^summary: / { ir = $2 }
+            END { if (op != "") print "XSI", impl, op, n, ir }' "$f"
     done
-    grep -c 'unhandled ioctl' /tmp/vg | sed "s/^/XSF $impl callgrind-unhandled-ioctl-warnings /"
+    grep -E 'unhandled (ioctl|hypercall)' /tmp/vg | sort | uniq -c |
+        sed "s/^/XSF $impl callgrind-warning /"
 done
 rm -rf /tmp/cg
 echo "@@XS BENCH END"

@@ -29,6 +29,25 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * Callgrind's client requests (a few no-op instructions when the program
+ * does not run under valgrind): count mode switches collection on for
+ * exactly the measured loop and dumps one profile per operation, named
+ * after it.  Without the header, count mode still serves strace.
+ */
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#include <valgrind/valgrind.h>
+#define XSB_CALLGRIND 1
+#endif
+#endif
+#ifndef XSB_CALLGRIND
+#define CALLGRIND_TOGGLE_COLLECT do { } while (0)
+#define CALLGRIND_DUMP_STATS_AT(s) do { (void)(s); } while (0)
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #include <xencall.h>
 #include <xendevicemodel.h>
 #include <xenevtchn.h>
@@ -327,7 +346,13 @@ static int fmap_setup(unsigned n)
     p = xenforeignmemory_map(xfm, (uint32_t)peer_domid, PROT_READ, n,
                              fm_arr, fm_err);
     CHECK(p, "xenforeignmemory_map");
-    for (unsigned i = 0; i < n; i++)
+    /*
+     * Debian's valgrind wraps privcmd itself and does not hand the
+     * kernel's per-frame results back; the map call succeeded (the
+     * ioctl did), which is all an instruction count needs.  Every run
+     * outside valgrind (timing, strace) checks every frame.
+     */
+    for (unsigned i = 0; i < n && !RUNNING_ON_VALGRIND; i++)
         CHECK(fm_err[i] == 0, "every frame mapped");
     CHECK(xenforeignmemory_unmap(xfm, p, n) == 0, "unmap");
     return 0;
@@ -430,11 +455,7 @@ static const struct op ops[] = {
     { "open-close-hypfs", NULL, open_close_hypfs, NULL, 0, 100, 10 },
 };
 
-/*
- * The measured loop.  Never inlined, so that callgrind can collect
- * exactly this function and its callees (--toggle-collect=xsb_loop) and
- * dump once per operation (--dump-after=xsb_loop).
- */
+/* The measured loop (never inlined, so profiles show it as one node). */
 __attribute__((noinline)) int xsb_loop(const struct op *op, unsigned n);
 __attribute__((noinline)) int xsb_loop(const struct op *op, unsigned n)
 {
@@ -510,16 +531,19 @@ static int run_op(const struct op *op, int timed)
         if (rc == 0)
             printf("T %s %.1f\n", op->name, median(per, nb));
     } else {
+        char name[128];
+
         if (rc == 0)
             rc = xsb_loop(op, 1);      /* warm-up, outside the markers */
-        else
-            xsb_loop(op, 0);           /* keeps callgrind's dumps in step */
         marker("BEGIN", op->name, n);
+        CALLGRIND_TOGGLE_COLLECT;      /* on: run with --collect-atstart=no */
         if (rc == 0)
             rc = xsb_loop(op, n);
-        else
-            xsb_loop(op, 0);
+        CALLGRIND_TOGGLE_COLLECT;      /* off */
         marker("END", op->name, n);
+        snprintf(name, sizeof(name), "XSB %s %u", op->name,
+                 rc == 0 ? n : 0);
+        CALLGRIND_DUMP_STATS_AT(name);
         printf("C %s %u\n", op->name, rc == 0 ? n : 0);
     }
     if (op->teardown)

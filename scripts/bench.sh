@@ -4,7 +4,7 @@
 # and writes docs/performance/{results.md,results.csv,time-ratio.png}.
 #
 #   scripts/bench.sh [builddir]          (default: build-bench)
-#   XSVM_BENCH_ROUNDS=9                  timed rounds (ours/upstream alternate)
+#   XSVM_BENCH_ROUNDS=5                  timed rounds (ours/upstream alternate)
 #
 # 1. builds bench/xsbench-{ours,upstream} (meson, buildtype=release);
 # 2. boots Xen + dom0 + the PVH guest once (tests/vm/xsvm.py --bench) and
@@ -33,32 +33,15 @@ if [ ! -d "$B/vm-cache/debs" ] && [ -d build/vm-cache/debs ]; then
 fi
 
 # ---- load-time work, on the host (no Xen needed to load a library)
-{
-    for impl in ours upstream; do
-        exe=$B/bench/xsbench-$impl
-        n=$(strace -f -qq -o "$RAW/load-$impl.strace" "$exe" nothing &&
-            grep -vc '+++' "$RAW/load-$impl.strace")
-        opens=$(grep -c 'openat(' "$RAW/load-$impl.strace" || true)
-        allocs=$(valgrind --tool=memcheck "$exe" nothing 2>&1 |
-                 sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,)
-        libs=$(LD_LIBRARY_PATH= ldd "$exe" | grep -c '=>')
-        echo "LOAD $impl syscalls=$n openat=$opens heap_allocs=$allocs shared_libs=$libs"
-    done
-    # the same program with no library at all: the loader's and libc's share
-    printf 'int main(void){return 0;}\n' > "$RAW/empty.c"
-    cc -O2 -o "$RAW/empty" "$RAW/empty.c"
-    n=$(strace -f -qq -o "$RAW/load-none.strace" "$RAW/empty" &&
-        grep -vc '+++' "$RAW/load-none.strace")
-    allocs=$(valgrind --tool=memcheck "$RAW/empty" 2>&1 |
-             sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,)
-    echo "LOAD none syscalls=$n openat=$(grep -c 'openat(' "$RAW/load-none.strace" || true) heap_allocs=$allocs shared_libs=1"
-    # 8 bytes = one pointer: crtbeginS.o's frame_dummy, no constructor of ours
-    echo "INIT ours init_array_bytes=$(readelf -d "$B/src/libxenstable.so.1" |
-        sed -n 's/.*(INIT_ARRAYSZ) *\([0-9]*\).*/\1/p')"
-} > "$RAW/load.txt"
+sh bench/load-time.sh "$B" "$RAW" > "$RAW/load.txt"
 cat "$RAW/load.txt"
 
 # ---- the VM run
+# XSVM_ICOUNT: QEMU's -icount (shift 1: every emulated instruction is
+# 2 ns of guest time), so the guest's clock counts instructions and the
+# timings do not depend on how busy the host is.  XSVM_ICOUNT= (empty)
+# times with the host's clock instead.
+XSVM_ICOUNT=${XSVM_ICOUNT-1} \
 XSVM_TIMEOUT=${XSVM_TIMEOUT:-2400} XSVM_PROG_TIMEOUT=${XSVM_PROG_TIMEOUT:-900} \
 python3 tests/vm/xsvm.py --suite twodom --builddir "$PWD/$B" \
     --logdir "$PWD/$B/meson-logs" \
@@ -67,4 +50,4 @@ python3 tests/vm/xsvm.py --suite twodom --builddir "$PWD/$B" \
 
 python3 bench/report.py --vm "$RAW/vm.txt" --load "$RAW/load.txt" \
     --out "$OUT" --command "scripts/bench.sh $*" \
-    --rounds "${XSVM_BENCH_ROUNDS:-9}"
+    --rounds "${XSVM_BENCH_ROUNDS:-5}" --icount "${XSVM_ICOUNT-1}"
