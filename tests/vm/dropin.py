@@ -236,18 +236,12 @@ def main():
     if impl not in ('ours', 'upstream'):
         print('1..0 # SKIP XSVM_DROPIN_IMPL must be ours or upstream')
         return 1
-    if a.missing:
-        return xsvm.prereq_or_fail(0, a.missing)
-    if os.environ.get('XSVM_DISABLE'):
-        print('1..0 # SKIP XSVM_DISABLE is set')
-        return 0
-
-    builddir = os.path.abspath(a.builddir)
-    logdir = os.path.abspath(a.logdir or os.path.join(builddir, 'meson-logs'))
-    os.makedirs(logdir, exist_ok=True)
-    cache = os.path.join(builddir, 'vm-cache')
-    os.makedirs(cache, exist_ok=True)
-    serial_log = os.path.join(logdir, 'vm-dropin-%s.log' % impl)
+    early = xsvm.early_exit(a)
+    if early is not None:
+        return early
+    builddir, cache, serial_log = xsvm.run_paths(
+        a, 'vm-dropin-%s.log' % impl)
+    logdir = os.path.dirname(serial_log)
     tap = xsvm.Tap()
     t_start = time.time()
     try:

@@ -758,6 +758,27 @@ def prereq_or_fail(tap_exit, msg):
     return tap_exit
 
 
+def early_exit(a):
+    """The exit status when this run must not boot: a prerequisite meson
+    could not find (--missing) or the XSVM_DISABLE opt-out; else None."""
+    if a.missing:
+        return prereq_or_fail(0, a.missing)
+    if os.environ.get('XSVM_DISABLE'):
+        print('1..0 # SKIP XSVM_DISABLE is set')
+        return 0
+    return None
+
+
+def run_paths(a, log_name):
+    """(builddir, package cache, serial log path) of this run, created."""
+    builddir = os.path.abspath(a.builddir)
+    logdir = os.path.abspath(a.logdir or os.path.join(builddir, 'meson-logs'))
+    os.makedirs(logdir, exist_ok=True)
+    cache = os.path.join(builddir, 'vm-cache')
+    os.makedirs(cache, exist_ok=True)
+    return builddir, cache, os.path.join(logdir, log_name)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--suite', required=True, choices=['dom0', 'twodom'])
@@ -793,18 +814,10 @@ def main():
                     help='build the initramfs, do not boot')
     a = ap.parse_args()
 
-    if a.missing:
-        return prereq_or_fail(0, a.missing)
-    if os.environ.get('XSVM_DISABLE'):
-        print('1..0 # SKIP XSVM_DISABLE is set')
-        return 0
-
-    builddir = os.path.abspath(a.builddir)
-    logdir = os.path.abspath(a.logdir or os.path.join(builddir, 'meson-logs'))
-    os.makedirs(logdir, exist_ok=True)
-    cache = os.path.join(builddir, 'vm-cache')
-    os.makedirs(cache, exist_ok=True)
-    serial_log = os.path.join(logdir, 'vm-%s.log' % a.suite)
+    early = early_exit(a)
+    if early is not None:
+        return early
+    builddir, cache, serial_log = run_paths(a, 'vm-%s.log' % a.suite)
     tap = Tap()
     t_start = time.time()
 
