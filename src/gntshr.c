@@ -1,6 +1,7 @@
 /*
- * gntshr.c - libxengnttab's sharing side (xengntshr_*): handle life
- * cycle, argument checks, errno conversion.
+ * gntshr.c - libxengnttab's sharing side (xengntshr_*): argument
+ * checks and errno conversion (the handle's life cycle, shared by both
+ * sides, is in gntdev_handle.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  *
@@ -16,52 +17,16 @@
 #include "xtl_private.h"
 #include "gnttab_private.h"
 
-static int gntshr_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
-{
-    struct xengntdev_handle *h = (struct xengntdev_handle *)ah;
-
-    (void)domid;
-    return xentoolcore__restrict_by_dup2_null(h->fd);
-}
-
 XS_API xengntshr_handle *xengntshr_open(struct xentoollog_logger *logger,
                                         unsigned open_flags)
 {
-    struct xengntdev_handle *h;
-    int rc;
-
     (void)open_flags;       /* ignored, as upstream */
-    h = calloc(1, sizeof(*h));
-    if (!h)
-        return NULL;
-    h->logger = xs__logger_or_default(logger);
-    h->fd = -1;
-    h->tc_ah.restrict_callback = gntshr_restrict_cb;
-    pthread_mutex_init(&h->maps_lock, NULL);    /* unused, but uniform */
-
-    xentoolcore__register_active_handle(&h->tc_ah);
-    rc = osdep_gntshr_open(h);
-    if (rc < 0) {
-        xentoolcore__deregister_active_handle(&h->tc_ah);
-        pthread_mutex_destroy(&h->maps_lock);
-        free(h);
-        errno = -rc;
-        return NULL;
-    }
-    return h;
+    return xs__gntdev_handle_open(logger, osdep_gntshr_open);
 }
 
 XS_API int xengntshr_close(xengntshr_handle *xgs)
 {
-    int rc;
-
-    if (!xgs)
-        return 0;
-    xentoolcore__deregister_active_handle(&xgs->tc_ah);
-    rc = osdep_gntshr_close(xgs);
-    pthread_mutex_destroy(&xgs->maps_lock);
-    free(xgs);
-    return xs__ret(rc);
+    return xs__gntdev_handle_close(xgs, osdep_gntshr_close);
 }
 
 XS_API int xengntshr_fd(xengntshr_handle *xgs)

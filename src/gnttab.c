@@ -1,6 +1,7 @@
 /*
- * gnttab.c - libxengnttab's mapping side (xengnttab_*): handle life
- * cycle, argument checks, errno conversion.
+ * gnttab.c - libxengnttab's mapping side (xengnttab_*): argument
+ * checks and errno conversion (the handle's life cycle, shared by both
+ * sides, is in gntdev_handle.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  */
@@ -11,61 +12,16 @@
 #include "xtl_private.h"
 #include "gnttab_private.h"
 
-/*
- * A gntdev descriptor cannot be narrowed to one domain, so restrict_all
- * makes it useless by putting /dev/null in its place, as upstream does;
- * existing mappings stay valid.
- */
-static int gnttab_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
-{
-    struct xengntdev_handle *h = (struct xengntdev_handle *)ah;
-
-    (void)domid;
-    return xentoolcore__restrict_by_dup2_null(h->fd);
-}
-
 XS_API xengnttab_handle *xengnttab_open(struct xentoollog_logger *logger,
                                         unsigned open_flags)
 {
-    struct xengntdev_handle *h;
-    int rc;
-
     (void)open_flags;       /* ignored, as upstream */
-    h = calloc(1, sizeof(*h));
-    if (!h)
-        return NULL;
-    h->logger = xs__logger_or_default(logger);
-    h->fd = -1;
-    h->tc_ah.restrict_callback = gnttab_restrict_cb;
-    pthread_mutex_init(&h->maps_lock, NULL);
-
-    /* Registered before opening: see xenevtchn_open. */
-    xentoolcore__register_active_handle(&h->tc_ah);
-    rc = osdep_gnttab_open(h);
-    if (rc < 0) {
-        xentoolcore__deregister_active_handle(&h->tc_ah);
-        pthread_mutex_destroy(&h->maps_lock);
-        free(h);
-        errno = -rc;
-        return NULL;
-    }
-    return h;
+    return xs__gntdev_handle_open(logger, osdep_gnttab_open);
 }
 
 XS_API int xengnttab_close(xengnttab_handle *xgt)
 {
-    int rc;
-
-    if (!xgt)
-        return 0;
-    /* Deregister before the fd number can be reused: see xenevtchn_close. */
-    xentoolcore__deregister_active_handle(&xgt->tc_ah);
-    rc = osdep_gnttab_close(xgt);
-    /* Live mappings outlive the handle, as upstream; only our records go. */
-    xs__gntmap_clear(xgt);
-    pthread_mutex_destroy(&xgt->maps_lock);
-    free(xgt);
-    return xs__ret(rc);
+    return xs__gntdev_handle_close(xgt, osdep_gnttab_close);
 }
 
 XS_API int xengnttab_fd(xengnttab_handle *xgt)

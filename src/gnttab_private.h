@@ -45,6 +45,16 @@ struct xengntdev_handle {
     struct xs_gnt_mapping *maps;
 };
 
+/* ---- handle life cycle, both sides (src/gntdev_handle.c) ------------- */
+
+/* calloc, register with toolcore, then osdep_open; NULL + errno on failure. */
+struct xengntdev_handle *
+xs__gntdev_handle_open(struct xentoollog_logger *logger,
+                       int (*osdep_open)(struct xengntdev_handle *h));
+/* NULL is 0; else deregister, osdep_close, drop records, free. */
+int xs__gntdev_handle_close(struct xengntdev_handle *h,
+                            int (*osdep_close)(struct xengntdev_handle *h));
+
 /* ---- mapping bookkeeping (src/gnttab_maps.c) ------------------------- */
 
 /*
