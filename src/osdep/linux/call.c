@@ -14,20 +14,16 @@
 #include "osdep/sys.h"
 #include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
+#include "osdep/linux/privcmd.h"
 
-#define PRIVCMD_DEV    "/dev/xen/privcmd"
-#define PRIVCMD_PROC   "/proc/xen/privcmd"
 #define HYPERCALL_DEV  "/dev/xen/hypercall"
 
 int osdep_xencall_open(xencall_handle *xcall)
 {
-    int fd = xs_sys_open(PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
+    int fd = xs__privcmd_open();
 
-    /* Kernels without devtmpfs nodes only offer the /proc/xen file. */
-    if (fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
-        fd = xs_sys_open(PRIVCMD_PROC, O_RDWR | O_CLOEXEC);
     if (fd < 0)
-        return xs__neg_errno();
+        return fd;
     xs__toolcore_publish_fd(&xcall->fd, fd);
     return 0;
 }

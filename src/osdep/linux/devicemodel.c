@@ -13,8 +13,8 @@
 #include "osdep/sys.h"
 #include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
+#include "osdep/linux/privcmd.h"
 
-#define PRIVCMD_DEV "/dev/xen/privcmd"
 
 static int get_mode(xendevicemodel_handle *dmod)
 {

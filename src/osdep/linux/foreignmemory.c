@@ -24,6 +24,7 @@
 #include "osdep/sys.h"
 #include "toolcore_private.h"
 #include "xen-linux-uapi.h"
+#include "privcmd.h"
 #include "foreignmemory_private.h"
 
 #define CTX "xenforeignmemory"
@@ -58,17 +59,12 @@ static int backoff_wait(struct backoff *b)
 
 int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem)
 {
-    int fd = xs_sys_open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    int fd = xs__privcmd_open();
 
-    /* Old kernels and xenfs-only setups have just the /proc node. */
-    if (fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
-        fd = xs_sys_open("/proc/xen/privcmd", O_RDWR | O_CLOEXEC);
     if (fd < 0) {
-        int rc = xs__neg_errno();
-
-        xtl_log(fmem->logger, XTL_ERROR, -rc, CTX,
+        xtl_log(fmem->logger, XTL_ERROR, -fd, CTX,
                 "failed to open the privcmd device");
-        return rc;
+        return fd;
     }
     /*
      * No IOCTL_PRIVCMD_UNIMPLEMENTED probe here (upstream makes one):
