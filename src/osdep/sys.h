@@ -46,14 +46,15 @@ extern const struct xs_sys_ops xs__sys_libc;
  * Every call names its own source line in xs__sys_site before it goes
  * through the table, so the fault-injection test
  * (tests/robust/test-faults.c) can tell which call site it just failed
- * and prove that every site in src/ was failed at least once.  One thread-local pointer store per system call
- * costs nothing next to the call itself; thread-local so concurrent
- * callers never race on it.
+ * and prove that every site in src/ was failed at least once.  One
+ * thread-local pointer store per system call costs nothing next to the
+ * call itself; thread-local so concurrent callers never race on it.
  */
 extern __thread const char *xs__sys_site;
 #define XS_SYS_STR2_(x) #x
 #define XS_SYS_STR_(x) XS_SYS_STR2_(x)
-#define XS_SYS_HERE_ (xs__sys_site = __FILE__ ":" XS_SYS_STR_(__LINE__))
+#define XS_SYS_AT_ __FILE__ ":" XS_SYS_STR_(__LINE__)
+#define XS_SYS_HERE_ (xs__sys_site = XS_SYS_AT_)
 
 #define xs_sys_open(...)    (XS_SYS_HERE_, xs__sys->open(__VA_ARGS__))
 #define xs_sys_close(...)   (XS_SYS_HERE_, xs__sys->close(__VA_ARGS__))
@@ -119,7 +120,8 @@ static inline int xs_sys_libc_in_use(void)
     return __builtin_expect(xs__sys == &xs__sys_libc, 1);
 }
 
-static inline int xs_sys_ioctl_r(int fd, unsigned long request, void *arg)
+static inline int xs__sys_ioctl_r_at(const char *site, int fd,
+                                     unsigned long request, void *arg)
 {
     int rc;
 
@@ -128,11 +130,13 @@ static inline int xs_sys_ioctl_r(int fd, unsigned long request, void *arg)
         return (int)xs__raw_syscall3(SYS_ioctl, fd, (long)request,
                                      (long)arg);
 #endif
+    xs__sys_site = site;
     rc = xs__sys->ioctl(fd, request, arg);
     return rc < 0 ? xs__neg_errno() : rc;
 }
 
-static inline ssize_t xs_sys_read_r(int fd, void *buf, size_t len)
+static inline ssize_t xs__sys_read_r_at(const char *site, int fd, void *buf,
+                                        size_t len)
 {
     ssize_t n;
 
@@ -140,11 +144,13 @@ static inline ssize_t xs_sys_read_r(int fd, void *buf, size_t len)
     if (xs_sys_libc_in_use())
         return xs__raw_syscall3(SYS_read, fd, (long)buf, (long)len);
 #endif
+    xs__sys_site = site;
     n = xs__sys->read(fd, buf, len);
     return n < 0 ? xs__neg_errno() : n;
 }
 
-static inline ssize_t xs_sys_write_r(int fd, const void *buf, size_t len)
+static inline ssize_t xs__sys_write_r_at(const char *site, int fd,
+                                         const void *buf, size_t len)
 {
     ssize_t n;
 
@@ -152,13 +158,15 @@ static inline ssize_t xs_sys_write_r(int fd, const void *buf, size_t len)
     if (xs_sys_libc_in_use())
         return xs__raw_syscall3(SYS_write, fd, (long)buf, (long)len);
 #endif
+    xs__sys_site = site;
     n = xs__sys->write(fd, buf, len);
     return n < 0 ? xs__neg_errno() : n;
 }
 
 /* mmap() answering 0 with *out set, or -errno. */
-static inline int xs_sys_mmap_r(void *addr, size_t len, int prot, int flags,
-                                int fd, off_t offset, void **out)
+static inline int xs__sys_mmap_r_at(const char *site, void *addr,
+                                    size_t len, int prot, int flags, int fd,
+                                    off_t offset, void **out)
 {
     void *p;
 
@@ -174,6 +182,7 @@ static inline int xs_sys_mmap_r(void *addr, size_t len, int prot, int flags,
         return 0;
     }
 #endif
+    xs__sys_site = site;
     p = xs__sys->mmap(addr, len, prot, flags, fd, offset);
     if (p == (void *)-1)
         return xs__neg_errno();
@@ -181,14 +190,27 @@ static inline int xs_sys_mmap_r(void *addr, size_t len, int prot, int flags,
     return 0;
 }
 
-static inline int xs_sys_munmap_r(void *addr, size_t len)
+static inline int xs__sys_munmap_r_at(const char *site, void *addr,
+                                      size_t len)
 {
 #if XS_HAVE_RAW_SYSCALL
     if (xs_sys_libc_in_use())
         return (int)xs__raw_syscall3(SYS_munmap, (long)addr, (long)len, 0);
 #endif
+    xs__sys_site = site;
     return xs__sys->munmap(addr, len) < 0 ? xs__neg_errno() : 0;
 }
+
+/*
+ * The hot-path variants name their caller's line too, like the plain
+ * macros above; the raw system call path never reads it, so it costs
+ * nothing there.
+ */
+#define xs_sys_ioctl_r(...)  xs__sys_ioctl_r_at(XS_SYS_AT_, __VA_ARGS__)
+#define xs_sys_read_r(...)   xs__sys_read_r_at(XS_SYS_AT_, __VA_ARGS__)
+#define xs_sys_write_r(...)  xs__sys_write_r_at(XS_SYS_AT_, __VA_ARGS__)
+#define xs_sys_mmap_r(...)   xs__sys_mmap_r_at(XS_SYS_AT_, __VA_ARGS__)
+#define xs_sys_munmap_r(...) xs__sys_munmap_r_at(XS_SYS_AT_, __VA_ARGS__)
 
 /*
  * close() that keeps errno, for error paths: the caller reports the
