@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: LGPL-2.1-only
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: LGPL-2.1-only
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <xen/xen.h>

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: LGPL-2.1-only
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <xen/xen.h>
