@@ -19,9 +19,18 @@
 
 #include <stdint.h>
 
+/* Xen's public headers: the system's if it has them, else our
+ * bundled copies (see private/xen-source.h). */
+#include "private/xen-source.h"
+#if XENSTABLE_USE_SYSTEM_XEN_HEADERS
 #include <xen/xen.h>
 #include <xen/hvm/dm_op.h>
 #include <xen/hvm/hvm_op.h>
+#else /* not installed with -Dsystem_xen_headers=true */
+#include "private/xen/xen.h"
+#include "private/xen/hvm/dm_op.h"
+#include "private/xen/hvm/hvm_op.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {

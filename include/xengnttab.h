@@ -21,8 +21,16 @@
 
 #include <stdint.h>
 
+/* Xen's public headers: the system's if it has them, else our
+ * bundled copies (see private/xen-source.h). */
+#include "private/xen-source.h"
+#if XENSTABLE_USE_SYSTEM_XEN_HEADERS
 #include <xen/grant_table.h>
 #include <xen/event_channel.h>
+#else /* not installed with -Dsystem_xen_headers=true */
+#include "private/xen/grant_table.h"
+#include "private/xen/event_channel.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {

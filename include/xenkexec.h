@@ -25,9 +25,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Xen's public headers: the system's if it has them, else our
+ * bundled copies (see private/xen-source.h). */
+#include "private/xen-source.h"
+#if XENSTABLE_USE_SYSTEM_XEN_HEADERS
 #include <xen/xen.h>
 #include <xen/kexec.h>
 #include <xen/version.h>
+#else /* not installed with -Dsystem_xen_headers=true */
+#include "private/xen/xen.h"
+#include "private/xen/kexec.h"
+#include "private/xen/version.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {

@@ -9,7 +9,14 @@
 #define XENTOOLCORE_H
 
 #include <stdint.h>
+/* Xen's public headers: the system's if it has them, else our
+ * bundled copies (see private/xen-source.h). */
+#include "private/xen-source.h"
+#if XENSTABLE_USE_SYSTEM_XEN_HEADERS
 #include <xen/xen.h>
+#else /* not installed with -Dsystem_xen_headers=true */
+#include "private/xen/xen.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {

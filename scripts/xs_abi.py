@@ -39,7 +39,8 @@ ABIDW_FLAGS = [
 ]
 
 # Directories (relative to the source root) whose headers are public ABI.
-# include/ holds our headers and the bundled Xen public headers (xen/).
+# include/ holds our headers and the bundled Xen public headers
+# (private/xen/).
 # abi/headers/ holds symlinks to the few private headers that are ABI all
 # the same (Xentoolcore__Active_Handle, embedded by Debian's
 # libxenstore.so.4).  A directory is needed because in libabigail 2.2

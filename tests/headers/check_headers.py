@@ -21,6 +21,10 @@ SRC = os.environ.get('XS_SRCDIR',
                      os.path.dirname(os.path.dirname(os.path.dirname(
                          os.path.abspath(__file__)))))
 INC = os.path.join(SRC, 'include')
+# The bundled Xen public headers (private/xen/...) and the switch that
+# makes our headers use them instead of the system's <xen/...>.
+PRIVATE = os.path.join(INC, 'private')
+BUNDLED = ['-DXENSTABLE_USE_SYSTEM_XEN_HEADERS=0']
 HERE = os.path.join(SRC, 'tests', 'headers')
 UAPI_DIR = os.path.join(SRC, 'src', 'osdep', 'linux')
 CC = os.environ.get('CC', 'gcc').split()
@@ -96,18 +100,11 @@ MODES = {
     'cxx': ('cxx', ['-std=c++11', '-Wall', '-Wextra', '-Werror'], 'c++'),
     'clang': ('clang', ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Werror'], 'c'),
     'clangxx': ('clang++', ['-std=c++11', '-Wall', '-Wextra', '-Werror'], 'c++'),
-    # Against Debian's Xen headers: our top-level headers only, in a
-    # directory without our xen/, so <xen/...> is the system's.
+    # Against Debian's Xen headers, which private/xen-source.h picks
+    # whenever the compiler finds <xen/xen.h>.
     'system': ('cc', ['-std=gnu99', '-Wall', '-Wextra', '-Werror'], 'c'),
     'systemxx': ('cxx', ['-std=c++11', '-Wall', '-Werror'], 'c++'),
 }
-
-
-def public_only_dir(d):
-    for name in os.listdir(INC):
-        if name.endswith('.h'):
-            shutil.copy(os.path.join(INC, name), d)
-    return d
 
 
 def cmd_compile(mode, header):
@@ -133,11 +130,9 @@ def cmd_compile(mode, header):
         if not os.path.exists('/usr/include/xen/xen.h'):
             print('SKIP: no system Xen headers (libxen-dev)')
             return SKIP
-        with tempfile.TemporaryDirectory() as d:
-            public_only_dir(d)
-            for v in variants:
-                ok &= compile_tu(compiler, flags + v + ['-I' + d],
-                                 tu_for(header), lang)
+        for v in variants:
+            ok &= compile_tu(compiler, flags + v + ['-I' + INC],
+                             tu_for(header), lang)
         return 0 if ok else 1
     text = tu_for(header)
     if lang == 'c++' and header in EXPECTED_COUNT:
@@ -145,9 +140,12 @@ def cmd_compile(mode, header):
         # header (missing its extern "C" guard) gave it C++ linkage.
         decls = declarations(os.path.join(INC, header), [INC])
         text += ''.join('extern "C" %s\n' % d for d in decls.values())
+    # A bundled header on its own (as the library's build includes it),
+    # or a public header forced onto the bundled copies.
+    incs = ['-I' + PRIVATE] if header.startswith('xen/') \
+        else BUNDLED + ['-I' + INC]
     for v in variants:
-        ok &= compile_tu(compiler, flags + v + extra + ['-I' + INC],
-                         text, lang)
+        ok &= compile_tu(compiler, flags + v + extra + incs, text, lang)
     return 0 if ok else 1
 
 
@@ -282,7 +280,8 @@ def cmd_layout():
     ok = True
     for tools in (['-D__XEN_TOOLS__'], []):
         label = 'layout%s' % (' with __XEN_TOOLS__' if tools else '')
-        ours = build_and_run(src, tools + ['-DXS_LAYOUT_OURS'], [INC])
+        ours = build_and_run(src, tools + ['-DXS_LAYOUT_OURS'],
+                             [INC, PRIVATE])
         theirs = build_and_run(src, tools, ['/usr/include'])
         ok &= diff_outputs(label, ours, theirs)
     return 0 if ok else 1
@@ -293,7 +292,7 @@ def cmd_uapi():
         print('SKIP: no <xen/sys/privcmd.h> (libxen-dev)')
         return SKIP
     src = os.path.join(HERE, 'uapi-layout.c')
-    ours = build_and_run(src, ['-DXS_LAYOUT_OURS'], [INC, UAPI_DIR])
+    ours = build_and_run(src, ['-DXS_LAYOUT_OURS'], [PRIVATE, UAPI_DIR])
     theirs = build_and_run(src, ['-D__XEN_TOOLS__'], ['/usr/include'])
     return 0 if diff_outputs('uapi', ours, theirs) else 1
 
