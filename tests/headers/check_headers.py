@@ -7,7 +7,8 @@
   check_headers.py layout                bundled xen/ ABI == system xen/ ABI
   check_headers.py uapi                  xen-linux-uapi.h == <xen/sys/*.h>
 
-Paths come from the environment: XS_SRCDIR (source root), CC, CXX.
+Paths come from the environment: XS_SRCDIR (source root), XS_BUILD_INC
+(the build's include/, where xenstable.h is generated), CC, CXX.
 Exit 0 = pass, 1 = fail, 77 = skip (a needed tool or header is missing).
 """
 import os
@@ -21,6 +22,8 @@ SRC = os.environ.get('XS_SRCDIR',
                      os.path.dirname(os.path.dirname(os.path.dirname(
                          os.path.abspath(__file__)))))
 INC = os.path.join(SRC, 'include')
+# Generated public headers (xenstable.h), searched after INC.
+BUILD_INC = os.environ.get('XS_BUILD_INC', INC)
 # The bundled Xen public headers (private/xen/...) and the switch that
 # makes our headers use them instead of the system's <xen/...>.
 PRIVATE = os.path.join(INC, 'private')
@@ -131,7 +134,8 @@ def cmd_compile(mode, header):
             print('SKIP: no system Xen headers (libxen-dev)')
             return SKIP
         for v in variants:
-            ok &= compile_tu(compiler, flags + v + ['-I' + INC],
+            ok &= compile_tu(compiler, flags + v + ['-I' + INC,
+                                                    '-I' + BUILD_INC],
                              tu_for(header), lang)
         return 0 if ok else 1
     text = tu_for(header)
@@ -143,7 +147,7 @@ def cmd_compile(mode, header):
     # A bundled header on its own (as the library's build includes it),
     # or a public header forced onto the bundled copies.
     incs = ['-I' + PRIVATE] if header.startswith('xen/') \
-        else BUNDLED + ['-I' + INC]
+        else BUNDLED + ['-I' + INC, '-I' + BUILD_INC]
     for v in variants:
         ok &= compile_tu(compiler, flags + v + extra + incs, text, lang)
     return 0 if ok else 1
