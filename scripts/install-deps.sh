@@ -14,8 +14,9 @@ ABI="abigail-tools abi-compliance-checker abi-dumper binutils dpkg-dev"
 # VM test bed: QEMU runs Xen + a Debian dom0; the Xen, kernel and busybox
 # packages are fetched with apt-get download into the build directory.
 VM="qemu-system-x86 gzip"
-# Checkers and benchmarks.
-CHECK="valgrind strace cppcheck gnuplot-nox"
+# Checkers (clang-format: the lint suite's format check, version 14) and
+# benchmarks.
+CHECK="valgrind strace cppcheck gnuplot-nox clang-format"
 # Sanitizer and libFuzzer runtimes for clang (tests/robust).
 SANITIZERS="libclang-rt-14-dev"
 
