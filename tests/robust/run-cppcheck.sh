@@ -12,4 +12,5 @@ cd "$root"
 exec cppcheck -q --error-exitcode=1 --inline-suppr \
     --enable=warning,style,portability,performance --std=c11 \
     -D__XEN_TOOLS__ -D__x86_64__ -D__linux__ -I src -I include \
+    -I include/private \
     --suppress=missingIncludeSystem src/
