@@ -101,20 +101,48 @@ def abidiff(old, new, flags):
     return r.returncode, (r.stdout + r.stderr).strip()
 
 
-def baselines(srcdir):
-    """[(node, path)] for every committed baseline, oldest first.  A node
-    is frozen exactly when its baseline file exists."""
+# Baselines are per architecture: sizes, layouts and the calling
+# convention are part of the ABI, and abidw records the machine.  The
+# x86-64 baselines came first and stay at the top of abi/; every other
+# architecture has a directory of its own.  The key is the ELF machine
+# of the library (elf_arch), so a library is always compared with the
+# baselines of its own architecture.
+ARCH_DIRS = {
+    'x86_64': 'abi',
+    'aarch64': os.path.join('abi', 'aarch64'),
+}
+# readelf -h "Machine:" -> ARCH_DIRS key
+ELF_MACHINES = {
+    'Advanced Micro Devices X86-64': 'x86_64',
+    'AArch64': 'aarch64',
+}
+
+
+def elf_arch(lib):
+    """The ARCH_DIRS key of a library (None for an architecture without
+    baselines), from its ELF header."""
+    out = subprocess.run(['readelf', '-h', '-W', lib], check=True,
+                         capture_output=True, text=True).stdout
+    m = re.search(r'^\s*Machine:\s*(.+?)\s*$', out, re.M)
+    return ELF_MACHINES.get(m.group(1)) if m else None
+
+
+def baselines(srcdir, arch):
+    """[(node, path)] for every committed baseline of arch, oldest first.
+    A node is frozen exactly when its baseline file exists."""
     found = []
-    for path in glob.glob(os.path.join(srcdir, 'abi', 'libxenstable-*.abi')):
+    pattern = os.path.join(srcdir, ARCH_DIRS[arch], 'libxenstable-*.abi')
+    for path in glob.glob(pattern):
         m = BASELINE_RE.search(path)
         if m:
             found.append(((int(m.group(1)), int(m.group(2))), path))
     return [('XENSTABLE_%d.%d' % v, p) for v, p in sorted(found)]
 
 
-def baseline_path(srcdir, node):
+def baseline_path(srcdir, node, arch):
     m = re.match(r'XENSTABLE_(\d+)\.(\d+)$', node)
-    return os.path.join(srcdir, 'abi', 'libxenstable-%s.%s.abi' % m.groups())
+    return os.path.join(srcdir, ARCH_DIRS[arch],
+                        'libxenstable-%s.%s.abi' % m.groups())
 
 
 def elf_symbols(abi_xml):

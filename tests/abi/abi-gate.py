@@ -3,6 +3,9 @@
 """The ABI gate: a freshly built libxenstable against every committed
 baseline under abi/.  Prints TAP.
 
+The baselines are those of the library's architecture (abi/ for x86-64,
+abi/aarch64/ for arm64).
+
 Fails when
   * the library has no debug info (abidiff would then compare names only),
   * abidiff --no-added-syms reports anything against any baseline (any
@@ -12,7 +15,8 @@ Fails when
     such as name@VERS_1.0),
   * a symbol was added to a version node that a baseline already froze,
   * the exported set differs from symbols/ (map and abilist),
-  * the newest node of the map is not the project version.
+  * the newest node of the map is not the project version,
+  * the architectures do not all have baselines of the same nodes.
 Skips ("1..0 # SKIP", status 0) when libabigail is not installed, unless
 CI=true.
 
@@ -80,6 +84,14 @@ def main():
         prereq('%s not installed (scripts/install-deps.sh installs '
                'abigail-tools)' % ', '.join(missing))
 
+    # Sizes and layouts differ between architectures: the library is
+    # compared with the baselines of its own (abi/ for x86-64,
+    # abi/aarch64/ for arm64; xs_abi.ARCH_DIRS).
+    arch = xs_abi.elf_arch(args.lib)
+    if arch is None:
+        prereq('no ABI baselines for the architecture of %s (see '
+               'xs_abi.ARCH_DIRS and abi/README.md)' % args.lib)
+
     tap = Tap()
     os.makedirs(args.workdir, exist_ok=True)
     mapfile = os.path.join(args.srcdir, 'symbols', 'libxenstable.map')
@@ -108,9 +120,20 @@ def main():
         tap.ok(False, 'abidw dump with the pinned flags', str(e))
         return tap.done()
 
-    # 2. Every baseline: no reported change other than additions.
-    bases = xs_abi.baselines(args.srcdir)
-    tap.ok(bool(bases), 'at least one committed baseline under abi/')
+    # 2. Every baseline of the library's architecture: no reported
+    #    change other than additions.  Each architecture freezes the
+    #    same nodes: a release commits a baseline for every one of them.
+    bases = xs_abi.baselines(args.srcdir, arch)
+    rel_dir = xs_abi.ARCH_DIRS[arch]
+    tap.ok(bool(bases), 'at least one committed %s baseline under %s/'
+           % (arch, rel_dir))
+    frozen = {a: [n for n, _ in xs_abi.baselines(args.srcdir, a)]
+              for a in sorted(xs_abi.ARCH_DIRS)}
+    same = all(nodes == frozen[arch] for nodes in frozen.values())
+    tap.ok(same, 'every architecture has baselines of the same nodes',
+           None if same else '\n'.join('%s (%s/): %s' % (
+               a, xs_abi.ARCH_DIRS[a], ', '.join(n) or 'none')
+               for a, n in frozen.items()))
     fresh_syms = xs_abi.elf_symbols(fresh)
     frozen_versions = set()
     released = set()            # every binding some baseline contains

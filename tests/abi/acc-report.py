@@ -19,7 +19,7 @@ report path.  It fails only when no report could be produced.  Findings
 against upstream are listed in docs/abi-compat.md.
 
 Usage: acc-report.py --against baseline|upstream --lib LIB --srcdir DIR
-                     --workdir DIR"""
+                     --workdir DIR --upstream-libdir DIR [--upstream-include DIR]"""
 
 import argparse
 import glob
@@ -48,7 +48,6 @@ UPSTREAM = [
     ('xendevicemodel', 'libxendevicemodel.so.1'),
     ('xenhypfs', 'libxenhypfs.so.1'),
 ]
-LIBDIR = '/usr/lib/x86_64-linux-gnu'
 
 n = 0
 failed = 0
@@ -118,7 +117,8 @@ def against_upstream(args):
     # eight library headers are compared (the bundled include/private/xen/
     # is compared with Debian's by tests/headers' layout test), and ACC
     # does not spend minutes on every Xen public type.
-    sides = {'upstream': '/usr/include', 'ours': os.path.join(args.srcdir, 'include')}
+    sides = {'upstream': args.upstream_include,
+             'ours': os.path.join(args.srcdir, 'include')}
     headers = {}
     for side, srcinc in sides.items():
         inc = os.path.join(work, side + '-include')
@@ -136,11 +136,12 @@ def against_upstream(args):
             os.makedirs(os.path.join(inc, 'private'))
             shutil.copy(os.path.join(srcinc, 'private', 'xen-source.h'),
                         os.path.join(inc, 'private'))
-    if not os.path.exists('/usr/include/xen/xen.h'):
-        skip_all('Debian libxen-dev (/usr/include/xen) not installed')
+    if not os.path.exists(os.path.join(args.upstream_include, 'xen', 'xen.h')):
+        skip_all('Debian libxen-dev (%s/xen) not installed'
+                 % args.upstream_include)
     libs = []
     for _, so in UPSTREAM:
-        lib = os.path.join(LIBDIR, so)
+        lib = os.path.join(args.upstream_libdir, so)
         if not os.path.exists(lib):
             skip_all('%s not installed' % lib)
         libs.append(os.path.realpath(lib))
@@ -197,7 +198,10 @@ def against_baselines(args):
     if r.returncode != 0:
         tap(False, 'abi-dumper of the current library', r.stdout + r.stderr)
         return
-    for node, path in xs_abi.baselines(args.srcdir):
+    arch = xs_abi.elf_arch(args.lib)
+    if arch is None:
+        skip_all('no ABI baselines for the architecture of ' + args.lib)
+    for node, path in xs_abi.baselines(args.srcdir, arch):
         rel = os.path.relpath(path, args.srcdir)
         commit = run(['git', '-C', args.srcdir, 'log', '--diff-filter=A',
                       '--format=%H', '-1', '--', rel]).stdout.strip()
@@ -231,6 +235,10 @@ def main():
     ap.add_argument('--lib', required=True)
     ap.add_argument('--srcdir', required=True)
     ap.add_argument('--workdir', required=True)
+    ap.add_argument('--upstream-libdir', required=True,
+                    help="Debian's libxen* of this build's architecture")
+    ap.add_argument('--upstream-include', default='/usr/include',
+                    help="Debian's libxen-dev headers")
     args = ap.parse_args()
     args.workdir = os.path.abspath(args.workdir)
     args.srcdir = os.path.abspath(args.srcdir)

@@ -5,7 +5,9 @@
  * with dlopen(RTLD_LOCAL); every scenario's output bytes and results must
  * be identical.
  *
- * usage: toollog-diff <our libxenstable.so.1> [upstream libdir]
+ * usage: toollog-diff <our libxenstable.so.1> <upstream libdir>
+ * (the build passes the multiarch directory of its own machine, so the
+ * same test runs on x86-64 and, under qemu-user, on arm64)
  * Exit 77 (skip) when upstream's libraries are missing, unless CI is set.
  *
  * SPDX-License-Identifier: LGPL-2.1-only
@@ -313,16 +315,17 @@ static void print_escaped(const char *tag, const char *s, size_t n)
 
 int main(int argc, char **argv)
 {
-    const char *libdir = argc > 2 ? argv[2] : "/usr/lib/x86_64-linux-gnu";
+    const char *libdir;
     char path[PATH_MAX];
     void *ours, *up_log, *up_core;
     struct xtl_api a_ours, a_up;
     int failed = 0;
 
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s libxenstable.so.1 [upstream-libdir]\n", argv[0]);
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s libxenstable.so.1 upstream-libdir\n", argv[0]);
         return 2;
     }
+    libdir = argv[2];
     setenv("TZ", "UTC", 1);
 
     ours = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);

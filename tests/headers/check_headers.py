@@ -4,15 +4,21 @@
 
   check_headers.py compile MODE HEADER   one public or bundled header alone
   check_headers.py protos HEADER         our prototypes == upstream's
-  check_headers.py layout                bundled xen/ ABI == system xen/ ABI
-  check_headers.py uapi                  xen-linux-uapi.h == <xen/sys/*.h>
+  check_headers.py layout PROBES...      bundled xen/ ABI == system xen/ ABI
+  check_headers.py uapi PROBES...        xen-linux-uapi.h == <xen/sys/*.h>
+
+The layout probes are built by meson (tests/headers/meson.build) with
+the build's own compiler and run through its exe wrapper.
 
 Paths come from the environment: XS_SRCDIR (source root), XS_BUILD_INC
-(the build's include/, where xenstable.h is generated), CC, CXX.
+(the build's include/, where xenstable.h is generated), CC, CXX; in a
+cross build also XS_SYSTEM_INCLUDE (the sysroot's libxen-dev headers),
+XS_CLANG_TARGET (clang's --target) and MESON_EXE_WRAPPER (set by meson).
 Exit 0 = pass, 1 = fail, 77 = skip (a needed tool or header is missing).
 """
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -29,21 +35,27 @@ BUILD_INC = os.environ.get('XS_BUILD_INC', INC)
 PRIVATE = os.path.join(INC, 'private')
 BUNDLED = ['-DXENSTABLE_USE_SYSTEM_XEN_HEADERS=0']
 HERE = os.path.join(SRC, 'tests', 'headers')
-UAPI_DIR = os.path.join(SRC, 'src', 'osdep', 'linux')
+# Where Debian's libxen-dev headers are: /usr/include, or the sysroot's
+# in a cross build (meson.build passes it).
+SYSINC = os.environ.get('XS_SYSTEM_INCLUDE') or '/usr/include'
 CC = os.environ.get('CC', 'gcc').split()
 CXX = os.environ.get('CXX', 'g++').split()
+# A cross build's target (meson.build): clang compiles for it too.
+CLANG_TARGET = os.environ.get('XS_CLANG_TARGET', '')
 SKIP = 77
+# The system headers stay system headers (after -I) in a cross build too.
+SYSFLAGS = [] if SYSINC == '/usr/include' else ['-isystem', SYSINC]
 
 # Public headers whose upstream (Debian libxen-dev) counterpart exists.
 UPSTREAM = {
-    'xentoollog.h': '/usr/include/xentoollog.h',
-    'xentoolcore.h': '/usr/include/xentoolcore.h',
-    'xenevtchn.h': '/usr/include/xenevtchn.h',
-    'xengnttab.h': '/usr/include/xengnttab.h',
-    'xencall.h': '/usr/include/xencall.h',
-    'xenforeignmemory.h': '/usr/include/xenforeignmemory.h',
-    'xendevicemodel.h': '/usr/include/xendevicemodel.h',
-    'xenhypfs.h': '/usr/include/xenhypfs.h',
+    'xentoollog.h': os.path.join(SYSINC, 'xentoollog.h'),
+    'xentoolcore.h': os.path.join(SYSINC, 'xentoolcore.h'),
+    'xenevtchn.h': os.path.join(SYSINC, 'xenevtchn.h'),
+    'xengnttab.h': os.path.join(SYSINC, 'xengnttab.h'),
+    'xencall.h': os.path.join(SYSINC, 'xencall.h'),
+    'xenforeignmemory.h': os.path.join(SYSINC, 'xenforeignmemory.h'),
+    'xendevicemodel.h': os.path.join(SYSINC, 'xendevicemodel.h'),
+    'xenhypfs.h': os.path.join(SYSINC, 'xenhypfs.h'),
     # Not in Xen 4.17: checked against the Xen 4.21 prototypes instead.
     'xenmanage.h': os.path.join(HERE, 'upstream-xenmanage.h'),
 }
@@ -113,6 +125,8 @@ MODES = {
 def cmd_compile(mode, header):
     comp, flags, lang = MODES[mode]
     compiler = {'cc': CC, 'cxx': CXX}.get(comp, [comp])
+    if comp.startswith('clang') and CLANG_TARGET:
+        compiler = compiler + ['--target=' + CLANG_TARGET]
     if not have(compiler):
         print('SKIP: no ' + compiler[0])
         return SKIP
@@ -130,13 +144,13 @@ def cmd_compile(mode, header):
         if header.startswith('xen/'):
             print('SKIP: bundled header')
             return SKIP
-        if not os.path.exists('/usr/include/xen/xen.h'):
+        if not os.path.exists(os.path.join(SYSINC, 'xen', 'xen.h')):
             print('SKIP: no system Xen headers (libxen-dev)')
             return SKIP
         for v in variants:
             ok &= compile_tu(compiler, flags + v + ['-I' + INC,
-                                                    '-I' + BUILD_INC],
-                             tu_for(header), lang)
+                                                    '-I' + BUILD_INC]
+                             + SYSFLAGS, tu_for(header), lang)
         return 0 if ok else 1
     text = tu_for(header)
     if lang == 'c++' and header in EXPECTED_COUNT:
@@ -207,7 +221,7 @@ def cmd_protos(header):
         print('SKIP: %s not installed (libxen-dev)' % upstream)
         return SKIP
     ours = declarations(os.path.join(INC, header), [INC])
-    theirs = declarations(upstream, ['/usr/include'])
+    theirs = declarations(upstream, [SYSINC])
     ok = True
     want = EXPECTED_COUNT[header]
     if len(ours) != want:
@@ -236,7 +250,7 @@ def cmd_protos(header):
     # ...and the other way round, to catch a stray K&R-style "()" in ours.
     with tempfile.TemporaryDirectory() as d:
         ok &= compile_tu(CC, ['-std=gnu11', '-Wall', '-Werror',
-                              '-I/usr/include', '-I' + HERE],
+                              '-I' + SYSINC, '-I' + HERE],
                          '\n'.join(tu) + '\n', 'c')
         tu2 = ['#include "%s"' % os.path.join(INC, header)]
         tu2 += [theirs[n] for n in sorted(theirs)]
@@ -248,17 +262,17 @@ def cmd_protos(header):
 
 # --- layout comparison ----------------------------------------------------
 
-def build_and_run(src, flags, incdirs):
-    with tempfile.TemporaryDirectory() as d:
-        exe = os.path.join(d, 'probe')
-        cmd = CC + ['-std=gnu11', '-Wall', '-Werror'] + flags
-        cmd += ['-I' + i for i in incdirs] + [src, '-o', exe]
-        if run(cmd).returncode:
-            return None
-        p = subprocess.run([exe], capture_output=True, text=True)
-        if p.returncode:
-            return None
-        return p.stdout
+def run_probe(exe):
+    """Output of a layout probe built by meson, run through meson's exe
+    wrapper when it is for another machine (MESON_EXE_WRAPPER, set by
+    `meson test` in cross builds: qemu-user for arm64)."""
+    cmd = shlex.split(os.environ.get('MESON_EXE_WRAPPER', '')) + [exe]
+    print('+ ' + ' '.join(cmd), flush=True)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode:
+        sys.stdout.write(p.stderr)
+        return None
+    return p.stdout
 
 
 def diff_outputs(label, ours, theirs):
@@ -276,29 +290,26 @@ def diff_outputs(label, ours, theirs):
     return False
 
 
-def cmd_layout():
-    if not os.path.exists('/usr/include/xen/hvm/dm_op.h'):
-        print('SKIP: no system Xen headers (libxen-dev)')
+def cmd_layout(probes):
+    # (ours, system) without and with __XEN_TOOLS__, from meson.build;
+    # none when the system's Xen headers are missing.
+    if not probes:
+        print('SKIP: no system Xen headers (libxen-dev) for this build')
         return SKIP
-    src = os.path.join(HERE, 'layout.c')
     ok = True
-    for tools in (['-D__XEN_TOOLS__'], []):
-        label = 'layout%s' % (' with __XEN_TOOLS__' if tools else '')
-        ours = build_and_run(src, tools + ['-DXS_LAYOUT_OURS'],
-                             [INC, PRIVATE])
-        theirs = build_and_run(src, tools, ['/usr/include'])
-        ok &= diff_outputs(label, ours, theirs)
+    for i, label in ((0, 'layout'), (2, 'layout with __XEN_TOOLS__')):
+        ok &= diff_outputs(label, run_probe(probes[i]),
+                           run_probe(probes[i + 1]))
     return 0 if ok else 1
 
 
-def cmd_uapi():
-    if not os.path.exists('/usr/include/xen/sys/privcmd.h'):
-        print('SKIP: no <xen/sys/privcmd.h> (libxen-dev)')
+def cmd_uapi(probes):
+    # (ours, system), from meson.build
+    if not probes:
+        print('SKIP: no <xen/sys/privcmd.h> (libxen-dev) for this build')
         return SKIP
-    src = os.path.join(HERE, 'uapi-layout.c')
-    ours = build_and_run(src, ['-DXS_LAYOUT_OURS'], [PRIVATE, UAPI_DIR])
-    theirs = build_and_run(src, ['-D__XEN_TOOLS__'], ['/usr/include'])
-    return 0 if diff_outputs('uapi', ours, theirs) else 1
+    return 0 if diff_outputs('uapi', run_probe(probes[0]),
+                             run_probe(probes[1])) else 1
 
 
 def main(argv):
@@ -307,9 +318,9 @@ def main(argv):
     if argv[1] == 'protos':
         return cmd_protos(argv[2])
     if argv[1] == 'layout':
-        return cmd_layout()
+        return cmd_layout(argv[2:])
     if argv[1] == 'uapi':
-        return cmd_uapi()
+        return cmd_uapi(argv[2:])
     print(__doc__)
     return 2
 
