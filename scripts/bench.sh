@@ -27,10 +27,15 @@ else
 fi
 ninja -C "$B" bench/xsbench-ours bench/xsbench-upstream
 
-# seed the VM package cache from another build dir, if there is one
-if [ ! -d "$B/vm-cache/debs" ] && [ -d build/vm-cache/debs ]; then
-    mkdir -p "$B/vm-cache" && cp -a build/vm-cache/debs "$B/vm-cache/"
-fi
+# seed the VM package cache (one directory per Debian release and
+# architecture) from another build dir, if there is one
+for d in build/vm-cache/*/debs; do
+    [ -d "$d" ] || continue
+    t=${d#build/vm-cache/}; t=${t%/debs}
+    if [ ! -d "$B/vm-cache/$t/debs" ]; then
+        mkdir -p "$B/vm-cache/$t" && cp -a "$d" "$B/vm-cache/$t/"
+    fi
+done
 
 # ---- load-time work, on the host (no Xen needed to load a library)
 sh bench/load-time.sh "$B" "$RAW" > "$RAW/load.txt"

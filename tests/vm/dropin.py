@@ -18,92 +18,91 @@ instead (for comparison by hand; each run saves its normalised
 transcript as meson-logs/vm-dropin-<impl>.txt, and a run that finds the
 other one's transcript prints the differences).
 
-Reuses tests/vm/xsvm.py (fetch, unpack, tree, boot, parsing).
+Uses the VM harness modules in tests/vm/harness (fetch, initramfs,
+boot, transcript); --dist and --arch pick the test bed as for xsvm.py.
 """
 
 import argparse
-import contextlib
 import difflib
-import io
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import xsvm  # noqa: E402
-from xsvm import Failure, Prereq, log  # noqa: E402
+from harness import fetch  # noqa: E402
+from harness.boot import (boot, boot_once_more_on_crash_storm,  # noqa: E402
+                          find_qemu, read_serial)
+from harness.common import (Failure, Prereq, hash_harness,  # noqa: E402
+                            lock_cache, log, read_template, run_paths,
+                            sha256_file, vm_env)
+from harness.initramfs import (Tree, add_loader,  # noqa: E402
+                               busybox_path, find_host_lib, find_kernel,
+                               is_stable_lib, is_xen_lib, ldd, module_order)
+from harness.platform import (DEFAULT_ARCH, DEFAULT_DIST,  # noqa: E402
+                              STABLE_PKGS, Target)
+from harness.testimage import (GUEST_MODULES, XEN_MODULES,  # noqa: E402
+                               XEN_RUN_DIRS)
+from harness.transcript import (MARK, Tap, early_exit,  # noqa: E402
+                                parse_runs, prereq_or_fail)
 
 QEMU_PKG = 'qemu-system-xen'
 QEMU_BIN = '/usr/libexec/xen-qemu-system-i386'
-XEN_BIN = '/usr/lib/xen-4.17/bin'
 TOOLS = ['xl', 'xenstored', 'xenconsoled', 'xen-init-dom0', 'test-resource']
-SYSLIB = '/lib/x86_64-linux-gnu/'
 BINDING = re.compile(r"binding file (\S+) \[\d+\] to (\S+) \[\d+\]: "
                      r"normal symbol `(\w+)' \[([^\]]+)\]")
 # a file name of Debian's stable libraries (lib<name>.so.1.<minor>)
 STABLE_FILE = re.compile(r'libxen(evtchn|gnttab|call|foreignmemory|'
                          r'devicemodel|toollog|toolcore|hypfs)\.so\.1\.\d')
-STABLE_PKGS = ['libxenevtchn1', 'libxengnttab1', 'libxencall1',
-               'libxenforeignmemory1', 'libxendevicemodel1',
-               'libxentoollog1', 'libxentoolcore1', 'libxenhypfs1']
 
 
-def add_binary(tree, src, dest, impl, debian_libdir, lib, sonames):
+def add_binary(tree, target, src, dest, debian_libdir, sonames):
     """A Debian binary plus its library closure.  The stable SONAMEs are
     left out: the tree provides them (links to libxenstable, or Debian's
     files in the comparison run); other libxen* come from the unpacked
     Debian packages, the rest from the host."""
+    syslib = target.syslib
     tree.copy(src, dest, 0o755)
-    for soname, path in xsvm.ldd(src, [debian_libdir]):
+    for soname, path in ldd(src, [debian_libdir]):
         real = os.path.realpath(path)
-        if xsvm.is_stable_lib(soname) or soname in sonames:
+        if is_stable_lib(soname) or soname in sonames:
             continue
-        if xsvm.is_xen_lib(soname):
+        if is_xen_lib(soname):
             real = os.path.realpath(os.path.join(debian_libdir, soname))
-            tree.copy(real, SYSLIB + soname, 0o755)
-        elif soname.startswith('ld-linux'):
-            tree.copy(real, '/lib64/' + soname, 0o755)
-            tree.symlink('/lib64/' + soname, SYSLIB + soname)
+            tree.copy(real, syslib + soname, 0o755)
+        elif soname == target.arch.loader:
+            add_loader(tree, target, real)
         else:
-            tree.copy(real, SYSLIB + soname, 0o755)
+            tree.copy(real, syslib + soname, 0o755)
 
 
-def stable_files(root, debs):
+def stable_files(target, root, debs):
     """{sha256: path} of every shared object Debian's stable-library
     packages ship (to prove none of them is in the ours tree)."""
     out = {}
     for pkg in STABLE_PKGS:
-        for soname in xsvm.lib_sonames(root, debs[pkg]):
-            real = os.path.realpath(os.path.join(
-                root, 'usr/lib/x86_64-linux-gnu', soname))
-            out[xsvm.sha256_file(real).hexdigest()] = real
+        for soname in fetch.lib_sonames(target, root, debs[pkg]):
+            real = os.path.realpath(os.path.join(target.lib_dir(root),
+                                                 soname))
+            out[sha256_file(real).hexdigest()] = real
     return out
 
 
-def build_initrd(a, builddir, cache, root, debs, impl):
-    kver, vmlinuz = xsvm.find_kernel(root)
-    xen = os.path.join(cache, 'xen-' + os.path.basename(
-        debs['xen-hypervisor-4.17-amd64'])[:-4])
-    if not os.path.exists(xen):
-        import gzip
-        xen_gz = os.path.join(root, 'boot', 'xen-4.17-amd64.gz')
-        with gzip.open(xen_gz) as fi, open(xen + '.tmp', 'wb') as fo:
-            shutil.copyfileobj(fi, fo)
-        os.replace(xen + '.tmp', xen)
-    debian_libdir = os.path.join(root, 'usr', 'lib', 'x86_64-linux-gnu')
+def build_initrd(a, target, builddir, cache, root, debs, impl):
+    kver, vmlinuz = find_kernel(root)
+    xen = fetch.xen_image(target, cache, root, debs[target.xen_pkg])
+    debian_libdir = target.lib_dir(root)
+    syslib = target.syslib
+    env = vm_env(target.vm_env())
 
     h = hashlib.sha256()
     h.update(('\n'.join(sorted(os.path.basename(d) for d in debs.values()))
               + impl + guest_type() + ' '.join(a.soname)).encode())
-    for fn in sorted(os.listdir(xsvm.HERE)):
-        if fn.endswith(('.py', '.sh', '.cfg')):
-            xsvm.sha256_file(os.path.join(xsvm.HERE, fn), h)
-    xsvm.sha256_file(a.lib, h)
-    h.update(xsvm.vm_env().encode())
+    hash_harness(h)
+    sha256_file(a.lib, h)
+    h.update(env.encode())
     initrd = os.path.join(cache, 'initrd-dropin-%s-%s.gz'
                           % (impl, h.hexdigest()[:16]))
     absent = None
@@ -115,68 +114,63 @@ def build_initrd(a, builddir, cache, root, debs, impl):
             os.unlink(os.path.join(cache, fn))
 
     t0 = time.time()
-    bbhost = os.path.join(root, 'bin', 'busybox')
-    tree = xsvm.Tree(os.path.join(cache, 'stage-dropin'))
-    tree.bbhost = bbhost
+    bbhost = busybox_path(root)
+    tree = Tree(os.path.join(cache, 'stage-dropin'), bbhost)
     tree.busybox(root)
-    tree.modules(xsvm.module_order(root, kver, xsvm.XEN_MODULES))
+    tree.modules(module_order(root, kver, XEN_MODULES))
     tree.mkdir('/t/bin')
-    tree.write('/t/env', xsvm.vm_env())
+    tree.write('/t/env', env)
     tree.write('/t/plan', '')
     tree.write('/t/pairs', '')
     tree.write('/t/demo', '')
     tree.write('/t/impl', impl + '\n')
-    tree.write('/t/stage2.sh', xsvm.read_template('dropin.sh'))
-    tree.write('/init', xsvm.read_template('init-dom0.sh'), 0o755)
+    tree.write('/t/stage2.sh', read_template('dropin.sh'))
+    tree.write('/init', read_template('init-dom0.sh'), 0o755)
 
     # the stable SONAMEs: ours (links, as installed) or Debian's files
     if impl == 'ours':
-        tree.copy(os.path.realpath(a.lib), SYSLIB + 'libxenstable.so.1',
+        tree.copy(os.path.realpath(a.lib), syslib + 'libxenstable.so.1',
                   0o755)
         for so in a.soname:
-            tree.symlink('libxenstable.so.1', SYSLIB + so)
+            tree.symlink('libxenstable.so.1', syslib + so)
     else:
         for pkg in STABLE_PKGS:
-            for so in xsvm.lib_sonames(root, debs[pkg]):
+            for so in fetch.lib_sonames(target, root, debs[pkg]):
                 tree.copy(os.path.realpath(os.path.join(debian_libdir, so)),
-                          SYSLIB + so, 0o755)
+                          syslib + so, 0o755)
 
     sonames = set(a.soname)
     for t in TOOLS:
-        add_binary(tree, os.path.join(root, XEN_BIN.lstrip('/'), t),
-                   XEN_BIN + '/' + t, impl, debian_libdir, a.lib, sonames)
-    add_binary(tree, os.path.join(root, QEMU_BIN.lstrip('/')), QEMU_BIN,
-               impl, debian_libdir, a.lib, sonames)
+        add_binary(tree, target, os.path.join(root, target.xen_bin.lstrip(
+            '/'), t), target.xen_bin + '/' + t, debian_libdir, sonames)
+    add_binary(tree, target, os.path.join(root, QEMU_BIN.lstrip('/')),
+               QEMU_BIN, debian_libdir, sonames)
     # glibc dlopen()s libgcc_s for pthread_cancel (xl aborts without it)
-    tree.copy(os.path.realpath(xsvm.find_host_lib('libgcc_s.so.1')),
-              SYSLIB + 'libgcc_s.so.1', 0o755)
-    for d in ('/var/run/xen', '/var/run/xenstored', '/var/lib/xenstored',
-              '/var/lib/xen', '/var/log/xen/console', '/var/lock',
-              '/etc/xen'):
-        tree.mkdir(d)
+    tree.copy(os.path.realpath(find_host_lib(target, 'libgcc_s.so.1')),
+              syslib + 'libgcc_s.so.1', 0o755)
+    tree.mkdir(*XEN_RUN_DIRS)
     tree.write('/etc/xen/xl.conf', '# empty: defaults\n')
 
     # the guest: same kernel, a busybox initramfs that says "@@XG UP"
-    cfg = xsvm.read_template('guest.cfg').replace(
+    cfg = read_template('guest.cfg').replace(
         'type = "pvh"', 'type = "%s"' % guest_type())
     if 'type = "%s"' % guest_type() not in cfg:
         raise Failure('guest.cfg: cannot set the guest type')
     tree.write('/etc/xen/guest.cfg', cfg)
     tree.copy(vmlinuz, '/boot/vmlinuz', 0o644)
-    g = xsvm.Tree(os.path.join(cache, 'stage-dropin-guest'))
-    g.bbhost = bbhost
+    g = Tree(os.path.join(cache, 'stage-dropin-guest'), bbhost)
     g.busybox(root)
-    g.modules(xsvm.module_order(root, kver, xsvm.GUEST_MODULES))
-    g.write('/t/env', xsvm.vm_env())
+    g.modules(module_order(root, kver, GUEST_MODULES))
+    g.write('/t/env', env)
     g.write('/t/pairs', '')
-    g.write('/init', xsvm.read_template('init-guest.sh'), 0o755)
+    g.write('/init', read_template('init-guest.sh'), 0o755)
     g.cpio_gz(tree.p('/boot/guest-initrd.gz'))
 
     # Absence proof: no file of Debian's stable-library packages, by
     # content, anywhere in the dom0 tree (guest initrd included: it has
     # no libraries at all).
     if impl == 'ours':
-        debian = stable_files(root, debs)
+        debian = stable_files(target, root, debs)
         found, checked = [], 0
         for dp, _, fns in os.walk(tree.path):
             for fn in fns:
@@ -186,7 +180,7 @@ def build_initrd(a, builddir, cache, root, debs, impl):
                 checked += 1
                 if re.match(r'libxen.*\.so', fn) or \
                         os.path.getsize(path) < 1 << 20:
-                    digest = xsvm.sha256_file(path).hexdigest()
+                    digest = sha256_file(path).hexdigest()
                     if digest in debian:
                         found.append('%s (= %s)' % (
                             os.path.relpath(path, tree.path), debian[digest]))
@@ -225,41 +219,46 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--builddir', required=True)
     ap.add_argument('--logdir')
+    ap.add_argument('--dist', default=DEFAULT_DIST,
+                    help='Debian release or its Xen version (default %s)'
+                    % DEFAULT_DIST)
+    ap.add_argument('--arch', default=DEFAULT_ARCH,
+                    help='architecture (default %s)' % DEFAULT_ARCH)
     ap.add_argument('--lib', required=True, help='the built libxenstable.so')
     ap.add_argument('--soname', nargs='+', required=True,
                     help='upstream SONAMEs to provide as links')
     ap.add_argument('--timeout', type=int,
                     default=int(os.environ.get('XSVM_TIMEOUT', '240')))
     ap.add_argument('--missing')
+    ap.add_argument('--prepare-only', action='store_true',
+                    help='build the initramfs, do not boot')
     a = ap.parse_args()
     impl = os.environ.get('XSVM_DROPIN_IMPL', 'ours')
     if impl not in ('ours', 'upstream'):
         print('1..0 # SKIP XSVM_DROPIN_IMPL must be ours or upstream')
         return 1
-    early = xsvm.early_exit(a)
+    early = early_exit(a)
     if early is not None:
         return early
-    builddir, cache, serial_log = xsvm.run_paths(
-        a, 'vm-dropin-%s.log' % impl)
-    logdir = os.path.dirname(serial_log)
-    tap = xsvm.Tap()
+    tap = Tap()
     t_start = time.time()
     try:
-        qemu = shutil.which('qemu-system-x86_64')
-        if not qemu:
-            raise Prereq('qemu-system-x86_64 not found: apt-get install '
-                         'qemu-system-x86 (scripts/install-deps.sh does)')
-        import fcntl
-        lockf = open(os.path.join(cache, '.lock'), 'w')
-        fcntl.flock(lockf, fcntl.LOCK_EX)
-        pkgs = xsvm.BASE_PKGS + [xsvm.resolve_kernel()] + \
-            xsvm.XEN_LIB_PKGS + xsvm.TOOL_PKGS + [QEMU_PKG]
-        debs = xsvm.fetch(cache, pkgs)
-        root = xsvm.unpack(cache, list(debs.values()))
-        initrd, xen, vmlinuz, absent = build_initrd(a, builddir, cache, root,
-                                                    debs, impl)
+        target = Target(a.dist, a.arch)
+        builddir, cache, serial_log = run_paths(
+            a.builddir, a.logdir, target,
+            'vm-dropin-%s-%s.log' % (target.label, impl))
+        logdir = os.path.dirname(serial_log)
+        qemu = find_qemu(target)
+        lock_cache(cache)            # held until we exit
+        apt = fetch.apt_for(target, cache)
+        debs = fetch.resolve_and_fetch(
+            apt, cache, target,
+            target.lib_pkgs + target.tool_pkgs + [QEMU_PKG], 'dropin')
+        root = fetch.unpack(cache, list(debs.values()))
+        initrd, xen, vmlinuz, absent = build_initrd(
+            a, target, builddir, cache, root, debs, impl)
     except Prereq as e:
-        return xsvm.prereq_or_fail(0, str(e))
+        return prereq_or_fail(0, str(e))
     except (Failure, subprocess.CalledProcessError, OSError) as e:
         msg = str(e)
         if isinstance(e, subprocess.CalledProcessError):
@@ -268,8 +267,9 @@ def main():
                msg.split('\n')[1:])
         return tap.finish()
     t_prep = time.time() - t_start
-    log('prepared in %.1fs (initrd %s, %d KiB)'
-        % (t_prep, initrd, os.path.getsize(initrd) // 1024))
+    log('prepared in %.1fs (Xen %s, %s; initrd %s, %d KiB)'
+        % (t_prep, target.xen, target.arch.name, initrd,
+           os.path.getsize(initrd) // 1024))
     if absent is not None:
         found, checked, ndeb = absent
         tap.ok(not found and ndeb >= 8,
@@ -278,52 +278,39 @@ def main():
                % (ndeb, checked), '%d found' % len(found), found)
     else:
         log('initramfs reused (absence was checked when it was built)')
+    if a.prepare_only:
+        return tap.finish()
 
     # XSVM_DROPIN_SMP: emulated CPUs (one did not stop the crash storm of
     # docs/drop-in.md; it only made the boot slower).
     smp = os.environ.get('XSVM_DROPIN_SMP', '2')
+
+    def attempt(sub):
+        status, elapsed, qrc, qout = boot(target, qemu, xen, vmlinuz,
+                                          initrd, serial_log, a.timeout,
+                                          smp=smp)
+        lines = read_serial(serial_log)
+        runs, order, done = parse_runs(lines, MARK)
+        log('boot %s in %.1fs (qemu rc=%s); serial log: %s'
+            % (status, elapsed, qrc, serial_log))
+        booted = done and status == 'exited'
+        sub.ok(booted, 'boot dropin VM (Xen + dom0 + %s domU, %s stable '
+               'libraries) and reach @@XS DONE'
+               % (guest_type().upper(), impl), status,
+               [] if booted else
+               ['serial tail: ' + l for l in lines[-60:]])
+        crashes = check_steps(sub, target, runs, impl, a.soname)
+        return crashes, (elapsed, lines, runs, order)
+
     # A second boot only when the first one failed a step AND the kernel
     # logged dom0 crashes (the test bed's crash storm, docs/drop-in.md,
-    # seen with Debian's libraries too).  The second boot must pass on its
-    # own; the first one's results are kept in the log.
-    for attempt in (1, 2):
-        buf = io.StringIO()
-        sub = xsvm.Tap()
-        sub.n = tap.n
-        with contextlib.redirect_stdout(buf):
-            status, elapsed, qrc, qout = xsvm.boot(
-                qemu, xen, vmlinuz, initrd, serial_log, a.timeout, smp=smp)
-            try:
-                with open(serial_log, 'rb') as f:
-                    text = f.read().decode('latin-1')
-            except OSError:
-                text = ''
-            lines = xsvm.clean_lines(text)
-            runs, order, done = xsvm.parse_runs(lines, xsvm.MARK)
-            log('boot %s in %.1fs (qemu rc=%s); serial log: %s'
-                % (status, elapsed, qrc, serial_log))
-            booted = done and status == 'exited'
-            sub.ok(booted, 'boot dropin VM (Xen + dom0 + %s domU, %s stable '
-                   'libraries) and reach @@XS DONE'
-                   % (guest_type().upper(), impl), status,
-                   [] if booted else
-                   ['serial tail: ' + l for l in lines[-60:]])
-            crashes = check_steps(sub, runs, impl, a.soname)
-        if attempt == 1 and sub.failed and crashes:
-            log('boot 1: %d failed check(s) with %d dom0 crash report(s) '
-                '(the test bed\'s crash storm): booting again.  Boot 1 said:'
-                % (sub.failed, crashes))
-            for l in buf.getvalue().splitlines():
-                log('  | ' + l)
-            os.replace(serial_log, serial_log + '.boot1')
-            continue
-        sys.stdout.write(buf.getvalue())
-        sys.stdout.flush()
-        tap.n, tap.failed = sub.n, tap.failed + sub.failed
-        break
+    # seen with Debian's libraries too).
+    elapsed, lines, runs, order = boot_once_more_on_crash_storm(
+        tap, serial_log, attempt)
 
     # transcripts for comparison between implementations
-    transcript = os.path.join(logdir, 'vm-dropin-%s.txt' % impl)
+    name = 'vm-dropin-%s-%%s.txt' % target.label
+    transcript = os.path.join(logdir, name % impl)
     body = []
     for key in order:
         if key[1] == impl:
@@ -331,8 +318,8 @@ def main():
             body += normalise(runs[key]['lines'])
     with open(transcript, 'w') as f:
         f.write('\n'.join(body) + '\n')
-    other = os.path.join(logdir, 'vm-dropin-%s.txt'
-                         % ('upstream' if impl == 'ours' else 'ours'))
+    other = os.path.join(logdir, name % ('upstream' if impl == 'ours'
+                                         else 'ours'))
     if os.path.exists(other):
         with open(other) as f:
             theirs = f.read().splitlines()
@@ -345,8 +332,8 @@ def main():
                '' if not d else ':'))
         for x in d:
             log('  ' + x)
-    log('suite dropin: prepare %.1fs, boot %.1fs, total %.1fs'
-        % (t_prep, elapsed, time.time() - t_start))
+    log('suite dropin (Xen %s): prepare %.1fs, boot %.1fs, total %.1fs'
+        % (target.label, t_prep, elapsed, time.time() - t_start))
     rc = tap.finish()
     if rc:
         log('FAILED; last lines of the serial log %s:' % serial_log)
@@ -355,7 +342,8 @@ def main():
     return rc
 
 
-def check_steps(tap, runs, impl, sonames):
+def check_steps(tap, target, runs, impl, sonames):
+    syslib = target.syslib
     def ok_step(step, cond_fn, what):
         lines, rc = step_lines(runs, step, impl)
         if lines is None:
@@ -388,7 +376,7 @@ def check_steps(tap, runs, impl, sonames):
         res = [l for l in lines if '=>' in l]
         for l in res:
             so, path = [x.strip() for x in l.split('=>', 1)]
-            if path != SYSLIB + so:
+            if path != syslib + so:
                 bad.append(l)
         if not any(l.startswith('libxenctrl.so') for l in res) or \
                 not any(l.startswith('libxentoollog.so.1') for l in res):
@@ -426,7 +414,7 @@ def check_steps(tap, runs, impl, sonames):
             bad.append('loader error')
         maps = [l for l in lines if l.startswith('/') and 'libxen' in l]
         if impl == 'ours':
-            if SYSLIB + 'libxenstable.so.1' not in maps:
+            if syslib + 'libxenstable.so.1' not in maps:
                 bad.append('libxenstable.so.1 not mapped')
             deb = [l for l in maps if STABLE_FILE.search(l)]
             if deb:
@@ -477,7 +465,7 @@ def check_steps(tap, runs, impl, sonames):
     ok_step('xl-list-end', lambda l, rc: (rc == 0 and not any(
         x.startswith('xsguest') for x in l), 'rc=%s' % rc),
         '`xl list` no longer shows the guest')
-    return len(crashes)
+    return crashes
 
 
 if __name__ == '__main__':

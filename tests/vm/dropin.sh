@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # Sourced by the dom0 /init (init-dom0.sh) in the vm-dropin suite.
 # Debian's own Xen binaries run on whatever provides the stable-library
-# SONAMEs in /lib/x86_64-linux-gnu: in the test, libxenstable through the
-# links -Dupstream_compat=true installs, with Debian's stable libraries
-# absent (tests/vm/dropin.py builds the tree and checks every step).
+# SONAMEs in the system library directory ($XSVM_SYSLIB): in the test,
+# libxenstable through the links -Dupstream_compat=true installs, with
+# Debian's stable libraries absent (tests/vm/dropin.py builds the tree
+# and checks every step).
 # Each step's output is framed "@@XS BEGIN <step> <impl>" ...
 # "@@XS END <step> <impl> rc=<n>", like the test programs.
-X=/usr/lib/xen-4.17/bin
+X=$XSVM_XEN_BIN
 QEMU=/usr/libexec/xen-qemu-system-i386
 GLOG=/var/log/xen/console/guest-xsguest.log
 IMPL=$(cat /t/impl)
@@ -74,7 +75,7 @@ guest_up() { grep -q '@@XG UP' $GLOG 2>/dev/null; }
 # how xl's chain (libxenlight, libxenctrl, ... and the stable SONAMEs
 # they need) resolves, as glibc's loader lists it.
 libs() {
-    for f in /lib/x86_64-linux-gnu/libxen*; do
+    for f in $XSVM_SYSLIB/libxen*; do
         if [ -L "$f" ]; then
             echo "${f##*/} -> $(readlink "$f")"
         else
@@ -82,7 +83,7 @@ libs() {
         fi
     done
     echo "== $X/xl"
-    /lib64/ld-linux-x86-64.so.2 --list $X/xl | grep libxen |
+    $XSVM_LOADER --list $X/xl | grep libxen |
         sed 's/ (0x[0-9a-f]*)//; s/^[[:space:]]*//'
 }
 start_xenstored() {

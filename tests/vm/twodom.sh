@@ -4,7 +4,7 @@
 # guest, runs the dom0 side of every pair while the guest runs the peer
 # side, then prints the guest's console log between
 # "@@XS GUEST-LOG BEGIN" and "@@XS GUEST-LOG END".
-X=/usr/lib/xen-4.17/bin
+X=$XSVM_XEN_BIN
 GLOG=/var/log/xen/console/guest-xsguest.log
 up() { cut -d' ' -f1 /proc/uptime; }
 xenv() { LD_LIBRARY_PATH=/upstream/lib "$@"; }

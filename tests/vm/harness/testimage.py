@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+"""The initramfs of the dom0 and two-domain suites (and of the demo and
+bench modes): every test program twice (ours, upstream), the programs
+with no upstream counterpart, Debian's Xen tools and the guest's own
+initramfs for the two-domain suite.  Cached on a hash of its inputs."""
+
+import hashlib
+import os
+import time
+
+from . import fetch
+from .common import (HERE, Failure, Prereq, hash_harness, log,
+                     read_template, sha256_file, vm_env)
+from .initramfs import (Tree, add_program, add_tool, busybox_path,
+                        find_host_lib, find_kernel, ldd, module_order)
+
+# Loaded in this order (dependencies, read from the .ko files, go first).
+XEN_MODULES = ['xen-evtchn', 'xen-privcmd', 'xenfs', 'xen-gntdev',
+               'xen-gntalloc']
+# Guests get the same drivers except xenfs (not needed there).
+GUEST_MODULES = ['xen-evtchn', 'xen-privcmd', 'xen-gntdev', 'xen-gntalloc']
+
+# Tools the bench mode adds to dom0 (the host's own builds, which
+# scripts/install-deps.sh installs): strace counts system calls,
+# callgrind counts user-space instructions.
+BENCH_TOOLS = ['/usr/bin/strace', '/usr/bin/valgrind.bin']
+BENCH_SCRIPT = os.path.join(HERE, '..', '..', 'bench', 'vm-run.sh')
+# the dirs/files the dom0 tools need at run time
+XEN_RUN_DIRS = ('/var/run/xen', '/var/run/xenstored', '/var/lib/xenstored',
+                '/var/lib/xen', '/var/log/xen/console', '/var/lock',
+                '/etc/xen')
+
+
+def bench_valgrind(target):
+    v = target.arch.valgrind
+    return ['/usr/libexec/valgrind/callgrind-' + v,
+            '/usr/libexec/valgrind/vgpreload_core-%s.so' % v,
+            '/usr/libexec/valgrind/default.supp']
+
+
+def packages(target, suite):
+    """What a suite needs besides the hypervisor, busybox and kernel."""
+    return target.lib_pkgs + (target.tool_pkgs if suite == 'twodom' else [])
+
+
+def guest_type():
+    gtype = os.environ.get('XSVM_GUEST_TYPE', 'pvh')
+    if gtype not in ('pvh', 'pv'):
+        raise Failure('XSVM_GUEST_TYPE must be pvh or pv')
+    return gtype
+
+
+def build_initrd(a, target, builddir, cache, root, debs):
+    """Stage and pack the dom0 initramfs; cached on a hash of its inputs.
+    Returns (initrd, hypervisor image, kernel)."""
+    kver, vmlinuz = find_kernel(root)
+    xen = fetch.xen_image(target, cache, root, debs[target.xen_pkg])
+
+    # Cache key: packages, harness files, test binaries and the libraries
+    # they load from the build dir / host.
+    h = hashlib.sha256()
+    h.update(('\n'.join(sorted(os.path.basename(d)
+                               for d in debs.values())) + a.suite).encode())
+    hash_harness(h)
+    exes = [x for p in a.prog for x in p[1:]] + \
+        [x for p in a.pair for x in p[1:]] + [p[1] for p in a.ours_only]
+    h.update(repr(a.prog + a.pair + a.ours_only + a.demo).encode())
+    exes += a.demo
+    if a.bench:
+        exes += a.bench + BENCH_TOOLS + bench_valgrind(target) + \
+            [BENCH_SCRIPT]
+        h.update(repr(a.bench).encode())
+    env = vm_env(target.vm_env())
+    h.update((env + guest_type()).encode())
+    for exe in exes:
+        sha256_file(exe, h)
+        for _, lib in ldd(exe):
+            sha256_file(lib, h)
+    key = h.hexdigest()[:16]
+    # keep the test initrd cached
+    kind = 'demo' if a.demo else 'bench' if a.bench else a.suite
+    initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (kind, key))
+    if os.path.exists(initrd):
+        log('initramfs up to date: ' + initrd)
+        return initrd, xen, vmlinuz
+    for fn in os.listdir(cache):
+        if fn.startswith('initrd-%s-' % kind):
+            os.unlink(os.path.join(cache, fn))
+
+    t0 = time.time()
+    upstream_libdir = target.lib_dir(root)
+    bbhost = busybox_path(root)
+    mods = module_order(root, kver, XEN_MODULES)
+    log('kernel %s, modules: %s' % (kver, ' '.join(n for n, _ in mods)))
+
+    def prog(t, exe, dest):
+        add_program(t, target, exe, dest, builddir, upstream_libdir)
+
+    # dom0 test programs
+    tree = Tree(os.path.join(cache, 'stage-' + a.suite), bbhost)
+    tree.base(root, mods)
+    plan = []
+    for name, ours, up in a.prog:
+        prog(tree, ours, '/t/bin/%s-ours' % name)
+        prog(tree, up, '/t/bin/%s-upstream' % name)
+        plan.append(name)
+    for name, ours, up, pours, pup in a.pair:
+        prog(tree, ours, '/t/bin/%s-ours' % name)
+        prog(tree, up, '/t/bin/%s-upstream' % name)
+    tree.write('/t/env', env)
+    tree.write('/t/plan', ''.join('%s\n' % n for n in plan))
+    tree.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
+    for name, exe in a.ours_only:
+        prog(tree, exe, '/t/bin/%s-ours' % name)
+    tree.write('/t/ours-only', ''.join('%s\n' % p[0] for p in a.ours_only))
+    for exe in a.demo:
+        prog(tree, exe, '/t/bin/%s-ours' % os.path.basename(exe))
+    tree.write('/t/demo', ''.join('%s\n' % os.path.basename(e)
+                                  for e in a.demo))
+    tree.write('/init', read_template('init-dom0.sh'), 0o755)
+    if a.bench:
+        add_bench(tree, target, a, builddir, upstream_libdir)
+
+    if a.suite == 'twodom':
+        build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
+                     builddir, cache, a, bbhost, env)
+
+    # Debian's upstream libraries: the whole stable set, so a test program
+    # that gains a dependency keeps working.
+    for pkg in target.lib_pkgs:
+        for soname in fetch.lib_sonames(target, root, debs[pkg]):
+            tree.copy(os.path.realpath(os.path.join(upstream_libdir,
+                                                    soname)),
+                      '/upstream/lib/' + soname, 0o755)
+    tree.cpio_gz(initrd)
+    log('initramfs built in %.1fs' % (time.time() - t0))
+    return initrd, xen, vmlinuz
+
+
+def add_bench(tree, target, a, builddir, upstream_libdir):
+    for impl, exe in zip(('ours', 'upstream'), a.bench):
+        add_program(tree, target, exe, '/t/bin/xsbench-' + impl, builddir,
+                    upstream_libdir)
+    valgrind = bench_valgrind(target)
+    for tool in BENCH_TOOLS + valgrind:
+        if not os.path.exists(tool):
+            raise Prereq('%s not found: apt-get install strace valgrind '
+                         '(scripts/install-deps.sh does)' % tool)
+    for tool in BENCH_TOOLS:
+        add_tool(tree, target, tool, tool, upstream_libdir,
+                 [upstream_libdir])
+    for f in valgrind:
+        tree.copy(f, f, 0o755)
+    tree.write('/t/bench.sh', read_template(BENCH_SCRIPT))
+    tree.write('/t/bench', 'xsbench\n')
+
+
+def build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
+                 builddir, cache, a, bbhost, env):
+    """Add xl & co, the guest kernel and the guest initramfs to dom0's."""
+    xbin = os.path.join(root, target.xen_bin.lstrip('/'))
+    libdirs = [upstream_libdir]
+    for tool in ('xl', 'xenstored', 'xenconsoled', 'xen-init-dom0'):
+        add_tool(tree, target, os.path.join(xbin, tool),
+                 target.xen_bin + '/' + tool, upstream_libdir, libdirs)
+    for tool in ('xenstore-read', 'xenstore-write', 'xenstore-ls',
+                 'xenstore-list', 'xenstore-rm', 'xenstore-watch'):
+        src = os.path.join(root, 'usr', 'bin', tool)
+        if os.path.islink(src):
+            tgt = os.readlink(src)
+            tree.symlink(tgt, '/usr/bin/' + tool)
+            src = os.path.join(os.path.dirname(src), tgt)
+            tool = os.path.basename(tgt)
+        add_tool(tree, target, src, '/usr/bin/' + tool, upstream_libdir,
+                 libdirs)
+    # glibc dlopen()s libgcc_s for pthread_cancel (xl aborts without it)
+    tree.copy(os.path.realpath(find_host_lib(target, 'libgcc_s.so.1')),
+              target.syslib + 'libgcc_s.so.1', 0o755)
+    tree.mkdir(*XEN_RUN_DIRS)
+    tree.copy(vmlinuz, '/boot/vmlinuz', 0o644)
+    cfg = read_template('guest.cfg')
+    cfg = cfg.replace('type = "pvh"', 'type = "%s"' % guest_type())
+    tree.write('/etc/xen/guest.cfg', cfg)
+    tree.write('/t/twodom.sh', read_template('twodom.sh'))
+    tree.write('/etc/xen/xl.conf', '# empty: defaults\n')
+
+    # guest initramfs: busybox, drivers, peer programs and their libraries
+    gmods = module_order(root, kver, GUEST_MODULES)
+    g = Tree(os.path.join(cache, 'stage-guest'), bbhost)
+    g.base(root, gmods)
+    for name, _, _, pours, pup in a.pair:
+        add_program(g, target, pours, '/t/bin/%s-peer-ours' % name,
+                    builddir, upstream_libdir)
+        add_program(g, target, pup, '/t/bin/%s-peer-upstream' % name,
+                    builddir, upstream_libdir)
+    g.write('/t/env', env)
+    g.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
+    g.write('/init', read_template('init-guest.sh'), 0o755)
+    g.cpio_gz(tree.p('/boot/guest-initrd.gz'))
