@@ -256,10 +256,11 @@ int xendevicemodel_map_pirq(
 
 /*
  * Map an MSI or MSI-X vector of a passed-through device to a pirq of
- * domid (PHYSDEVOP_map_pirq, MAP_PIRQ_TYPE_MSI): index -1 for a new
- * vector; bus is segment << 16 | bus; entry_nr the MSI-X entry; table_base
- * the MSI-X table's address.  *pirq in: wanted (or -1), out: mapped.
- * Replaces xc_physdev_map_pirq_msi().
+ * domid (PHYSDEVOP_map_pirq, MAP_PIRQ_TYPE_MSI_SEG, so that Xen reads the
+ * segment): index -1 for a new vector; bus is segment << 16 | bus (a
+ * plain bus number means segment 0, as with xc_physdev_map_pirq_msi());
+ * entry_nr the MSI-X entry; table_base the MSI-X table's address.  *pirq
+ * in: wanted (or -1), out: mapped.  Replaces xc_physdev_map_pirq_msi().
  */
 int xendevicemodel_map_pirq_msi(
     xendevicemodel_handle *dmod, domid_t domid, int index, int *pirq,

@@ -168,7 +168,13 @@ XS_API int xendevicemodel_map_pirq_msi(
 
     memset(&m, 0, sizeof(m));
     m.domid = domid;
-    m.type = MAP_PIRQ_TYPE_MSI;
+    /*
+     * _MSI_SEG, not _MSI: Xen takes the segment from bus's high 16 bits
+     * only for this type (and _MULTI_MSI); for _MSI it uses segment 0,
+     * so a device on another segment would silently be the wrong one.
+     * With segment 0 the two types are the same request.
+     */
+    m.type = MAP_PIRQ_TYPE_MSI_SEG;
     m.index = index;
     m.pirq = pirq ? *pirq : -1;
     m.bus = bus;

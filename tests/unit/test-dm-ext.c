@@ -40,6 +40,8 @@ static unsigned char hc_arg[64];
 static xen_pfn_t frames_seen[1024];
 static uint64_t populate_calls, populate_short;
 static int xen_err;
+/* The PCI device Xen's PHYSDEVOP_map_pirq would look up (see below). */
+static struct { int seg, bus, devfn; } msi_dev;
 
 static long fake_memory_op(uint64_t cmd, unsigned char *arg)
 {
@@ -96,8 +98,22 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
             rc = fake_memory_op(hc->arg[0], a);
         else if (hc->op == __HYPERVISOR_physdev_op &&
                  hc->arg[0] == PHYSDEVOP_map_pirq) {
-            int pirq = 55;
+            int pirq = 55, type, bus, devfn;
 
+            /*
+             * How Xen (do_physdev_op) reads the device address: the
+             * segment is bus's high 16 bits for the _MSI_SEG and
+             * _MULTI_MSI types only, 0 for any other; the bus is the low
+             * 8 bits.
+             */
+            memcpy(&type, a + 4, 4);
+            memcpy(&bus, a + 16, 4);
+            memcpy(&devfn, a + 20, 4);
+            msi_dev.seg = (type == MAP_PIRQ_TYPE_MSI_SEG ||
+                           type == MAP_PIRQ_TYPE_MULTI_MSI)
+                              ? (int)((unsigned int)bus >> 16) : 0;
+            msi_dev.bus = bus & 0xff;
+            msi_dev.devfn = devfn & 0xff;
             memcpy(a + 12, &pirq, 4);   /* Xen's choice */
         }
         return (int)rc;
@@ -251,10 +267,14 @@ static void test_pirq(void **state)
     assert_int_equal(xendevicemodel_map_pirq(dm, 3, 20, &pirq), 0);
     assert_int_equal(u32at(hc_arg + 12), 30);
 
+    /* device 0001:05:05.0: the header promises bus = segment << 16 | bus */
     pirq = -1;
     assert_int_equal(xendevicemodel_map_pirq_msi(dm, 3, -1, &pirq, 0x28,
                                                  0x10005, 2, 0xfebf0000), 0);
-    assert_int_equal(u32at(hc_arg + 4), MAP_PIRQ_TYPE_MSI);
+    assert_int_equal(msi_dev.seg, 1);           /* not segment 0's device */
+    assert_int_equal(msi_dev.bus, 5);
+    assert_int_equal(msi_dev.devfn, 0x28);
+    assert_int_equal(u32at(hc_arg + 4), MAP_PIRQ_TYPE_MSI_SEG);
     assert_int_equal((int)u32at(hc_arg + 8), -1);
     assert_int_equal((int)u32at(hc_arg + 12), -1);
     assert_int_equal(u32at(hc_arg + 16), 0x10005);
@@ -262,6 +282,11 @@ static void test_pirq(void **state)
     assert_int_equal(u32at(hc_arg + 24), 2);
     assert_int_equal(u64at(hc_arg + 32), 0xfebf0000);
     assert_int_equal(pirq, 55);
+    /* segment 0, as QEMU passes a plain bus number */
+    assert_int_equal(xendevicemodel_map_pirq_msi(dm, 3, -1, &pirq, 0x28, 7,
+                                                 0, 0), 0);
+    assert_int_equal(msi_dev.seg, 0);
+    assert_int_equal(msi_dev.bus, 7);
 
     assert_int_equal(xendevicemodel_unmap_pirq(dm, 3, 55), 0);
     assert_int_equal(hc_cmd, PHYSDEVOP_unmap_pirq);
