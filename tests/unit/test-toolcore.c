@@ -29,10 +29,46 @@ struct rec_handle {
 static int order[16], n_order;
 static domid_t seen_domid;
 
+/*
+ * Every handle a test registers goes through reg() and lives in static
+ * storage, so that a failed assertion (cmocka leaves the test by
+ * longjmp) cannot leave a dead stack frame linked into the registry for
+ * the next test to walk: the teardown unlinks whatever is left.
+ */
+static Xentoolcore__Active_Handle *registered[16];
+static int n_registered;
+
+static void reg(Xentoolcore__Active_Handle *ah)
+{
+    assert_true(n_registered < (int)(sizeof(registered) /
+                                     sizeof(registered[0])));
+    registered[n_registered++] = ah;
+    xentoolcore__register_active_handle(ah);
+}
+
+static void unreg(Xentoolcore__Active_Handle *ah)
+{
+    if (ah->entry.le_prev)
+        xentoolcore__deregister_active_handle(ah);
+}
+
+static int forget_handles(void **state)
+{
+    (void)state;
+    while (n_registered > 0)
+        unreg(registered[--n_registered]);
+    return 0;
+}
+
 static int rec_callback(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
     struct rec_handle *h = (struct rec_handle *)ah;
 
+    /* a bounded record: more calls than slots fail the test, not memory */
+    if (n_order >= (int)(sizeof(order) / sizeof(order[0]))) {
+        errno = E2BIG;
+        return -1;
+    }
     order[n_order++] = h->id;
     seen_domid = domid;
     if (h->fail_errno) {
@@ -62,14 +98,14 @@ static void test_restrict_all_empty(void **state)
 
 static void test_order_and_deregister(void **state)
 {
-    struct rec_handle h[3];
+    static struct rec_handle h[3];
 
     (void)state;
     memset(h, 0, sizeof(h));
     for (int i = 0; i < 3; i++) {
         h[i].id = i + 1;
         h[i].ah.restrict_callback = rec_callback;
-        xentoolcore__register_active_handle(&h[i].ah);
+        reg(&h[i].ah);
     }
     n_order = 0;
     assert_int_equal(xentoolcore_restrict_all(7), 0);
@@ -95,14 +131,14 @@ static void test_order_and_deregister(void **state)
 
 static void test_first_failure_stops(void **state)
 {
-    struct rec_handle h[3];
+    static struct rec_handle h[3];
 
     (void)state;
     memset(h, 0, sizeof(h));
     for (int i = 0; i < 3; i++) {
         h[i].id = i + 1;
         h[i].ah.restrict_callback = rec_callback;
-        xentoolcore__register_active_handle(&h[i].ah);
+        reg(&h[i].ah);
     }
     h[1].fail_errno = EPERM;            /* visited second */
     n_order = 0;
@@ -179,60 +215,120 @@ static void test_dup2_null_faults(void **state)
     close(fds[1]);
 }
 
-static void *churn(void *arg)
-{
-    struct rec_handle h[8];
+/*
+ * Registration racing restrict_all.  Churn threads register and
+ * deregister handles of their own while the main thread restricts; the
+ * churn handles have their own callback (never the bounded recorder
+ * above), which runs under the registry lock and checks that
+ * restrict_all only ever reaches a handle registered at that moment.
+ * How often the threads and restrict_all meet is up to the scheduler;
+ * what is asserted is not.
+ */
+#define CHURN_THREADS 4
+#define CHURN_ROUNDS 2000
 
-    (void)arg;
-    memset(h, 0, sizeof(h));
-    for (int round = 0; round < 2000; round++) {
-        for (int i = 0; i < 8; i++) {
-            h[i].ah.restrict_callback = rec_callback;
-            xentoolcore__register_active_handle(&h[i].ah);
-        }
-        for (int i = 7; i >= 0; i -= 2)
-            xentoolcore__deregister_active_handle(&h[i].ah);
-        for (int i = 0; i < 8; i += 2)
-            xentoolcore__deregister_active_handle(&h[i].ah);
-    }
-    return NULL;
+struct churn_handle {
+    Xentoolcore__Active_Handle ah;
+    int live;           /* set before register, cleared after deregister */
+};
+
+/* Written by callbacks only, i.e. under the registry lock. */
+static long churn_visits, dead_visits, mine_visits;
+static int churn_done;
+
+static int churn_callback(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+    struct churn_handle *h = (struct churn_handle *)ah;
+
+    (void)domid;
+    churn_visits++;
+    if (!__atomic_load_n(&h->live, __ATOMIC_RELAXED))
+        dead_visits++;
+    return 0;
 }
 
-static int count_callback(Xentoolcore__Active_Handle *ah, domid_t domid)
+static int mine_callback(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
     (void)ah;
     (void)domid;
+    mine_visits++;
     return 0;
+}
+
+static void *churn(void *arg)
+{
+    struct churn_handle h[8];
+
+    (void)arg;
+    memset(h, 0, sizeof(h));
+    for (int round = 0; round < CHURN_ROUNDS; round++) {
+        for (int i = 0; i < 8; i++) {
+            h[i].ah.restrict_callback = churn_callback;
+            __atomic_store_n(&h[i].live, 1, __ATOMIC_RELAXED);
+            xentoolcore__register_active_handle(&h[i].ah);
+        }
+        /* odd ones from the tail end, then the even ones */
+        for (int i = 7; i >= 0; i -= 2) {
+            xentoolcore__deregister_active_handle(&h[i].ah);
+            __atomic_store_n(&h[i].live, 0, __ATOMIC_RELAXED);
+        }
+        for (int i = 0; i < 8; i += 2) {
+            xentoolcore__deregister_active_handle(&h[i].ah);
+            __atomic_store_n(&h[i].live, 0, __ATOMIC_RELAXED);
+        }
+    }
+    __atomic_add_fetch(&churn_done, 1, __ATOMIC_RELEASE);
+    return NULL;
 }
 
 static void test_concurrent_registration(void **state)
 {
-    pthread_t t[4];
-    struct rec_handle mine;
+    static struct churn_handle mine;
+    pthread_t t[CHURN_THREADS];
+    long calls = 0, failed = 0, churned;
 
     (void)state;
+    churn_visits = dead_visits = mine_visits = 0;
+    churn_done = 0;
     memset(&mine, 0, sizeof(mine));
-    mine.ah.restrict_callback = count_callback;
-    xentoolcore__register_active_handle(&mine.ah);
-    for (int i = 0; i < 4; i++)
+    mine.ah.restrict_callback = mine_callback;
+    reg(&mine.ah);
+    for (int i = 0; i < CHURN_THREADS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, churn, NULL), 0);
-    for (int i = 0; i < 200; i++)
-        assert_int_equal(xentoolcore_restrict_all(1), 0);
-    for (int i = 0; i < 4; i++)
+    /*
+     * Restrict for as long as any thread churns (at least 200 times);
+     * no assertion until the threads are joined, so that a failure never
+     * leaves them running on a registry the next test uses.
+     */
+    while (calls < 200 ||
+           __atomic_load_n(&churn_done, __ATOMIC_ACQUIRE) < CHURN_THREADS) {
+        failed += xentoolcore_restrict_all(1) != 0;
+        calls++;
+    }
+    for (int i = 0; i < CHURN_THREADS; i++)
         pthread_join(t[i], NULL);
-    xentoolcore__deregister_active_handle(&mine.ah);
+
+    assert_int_equal(failed, 0);
+    assert_int_equal(dead_visits, 0);        /* no deregistered handle */
+    assert_int_equal(mine_visits, calls);    /* never lost from the list */
+    /* the threads took all theirs away: only mine is left */
+    churned = churn_visits;
+    assert_int_equal(xentoolcore_restrict_all(1), 0);
+    assert_int_equal(mine_visits, calls + 1);
+    assert_int_equal(churn_visits, churned);
 }
 
 int main(void)
 {
+#define T(t) cmocka_unit_test_teardown(t, forget_handles)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout_is_abi),
-        cmocka_unit_test(test_restrict_all_empty),
-        cmocka_unit_test(test_order_and_deregister),
-        cmocka_unit_test(test_first_failure_stops),
-        cmocka_unit_test(test_dup2_null),
-        cmocka_unit_test(test_dup2_null_faults),
-        cmocka_unit_test(test_concurrent_registration),
+        T(test_layout_is_abi),
+        T(test_restrict_all_empty),
+        T(test_order_and_deregister),
+        T(test_first_failure_stops),
+        T(test_dup2_null),
+        T(test_dup2_null_faults),
+        T(test_concurrent_registration),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
