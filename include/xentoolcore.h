@@ -31,8 +31,10 @@ extern "C" {
  * made useless instead (their file descriptor is replaced by /dev/null).
  * Handles opened afterwards are not restricted.
  *
- * Returns 0 on success; on failure -1 with errno set, and the process
- * may be partly restricted: the caller should then exit.
+ * Returns 0 on success; on failure -1 with the errno of the first handle
+ * that could not be restricted.  Every other handle has been restricted
+ * even then (upstream stops at the first failure), but the failed one
+ * may still be usable: the caller should then exit.
  */
 int xentoolcore_restrict_all(domid_t domid);
 

@@ -51,24 +51,33 @@ void xs__toolcore_publish_fd(int *slot, int fd)
     pthread_mutex_unlock(&registry_lock);
 }
 
+/*
+ * Every handle is restricted even after a failure: upstream stops at the
+ * first one, which leaves the handles behind it fully usable although
+ * the caller asked for none to be.  The result is upstream's all the
+ * same: 0, or the first failure's -1 and errno.
+ */
 XS_API int xentoolcore_restrict_all(domid_t domid)
 {
     Xentoolcore__Active_Handle *ah;
-    int rc = 0;
+    int rc = 0, first_errno = 0;
 
     pthread_mutex_lock(&registry_lock);
     for (ah = registry_head; ah; ah = ah->entry.le_next) {
-        rc = ah->restrict_callback(ah, domid);
-        if (rc)
-            break;      /* the first failure wins; errno is the callback's */
+        if (ah->restrict_callback(ah, domid) && !rc) {
+            rc = -1;
+            first_errno = errno;
+        }
     }
-    XS_PRESERVE_ERRNO(pthread_mutex_unlock(&registry_lock));
+    pthread_mutex_unlock(&registry_lock);
+    if (rc)
+        errno = first_errno;
     return rc;
 }
 
 XS_API int xentoolcore__restrict_by_dup2_null(int fd)
 {
-    int nullfd, fdflags, rc;
+    int nullfd, fdflags, rc, saved_errno = errno;
 
     if (fd < 0)
         return 0;
@@ -86,7 +95,23 @@ XS_API int xentoolcore__restrict_by_dup2_null(int fd)
     if (nullfd < 0)
         return -1;
 
+    /*
+     * A closed fd that was the lowest free number is where open() put
+     * /dev/null: the job is done (dup3 would refuse oldfd == newfd with
+     * EINVAL, where upstream's dup2(n, n) succeeds).  Upstream then
+     * closes it again; keeping it holds the number, so the handle's
+     * close() cannot later close a stranger's descriptor.  Success
+     * leaves errno alone, as upstream's does (F_GETFD failed above).
+     */
+    if (nullfd == fd) {
+        errno = saved_errno;
+        return 0;
+    }
+
     rc = xs_sys_dup3(nullfd, fd, (fdflags & FD_CLOEXEC) ? O_CLOEXEC : 0);
     xs__close_keep_errno(nullfd);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0)
+        return -1;
+    errno = saved_errno;
+    return 0;
 }

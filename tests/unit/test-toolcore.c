@@ -129,7 +129,12 @@ static void test_order_and_deregister(void **state)
     assert_int_equal(n_order, 0);
 }
 
-static void test_first_failure_stops(void **state)
+/*
+ * A failure does not stop restrict_all (upstream's does, leaving every
+ * handle behind the failed one usable); the result is still the first
+ * failure's, as upstream's.
+ */
+static void test_failure_restricts_the_rest(void **state)
 {
     static struct rec_handle h[3];
 
@@ -141,13 +146,81 @@ static void test_first_failure_stops(void **state)
         reg(&h[i].ah);
     }
     h[1].fail_errno = EPERM;            /* visited second */
+    h[0].fail_errno = EIO;              /* visited last */
     n_order = 0;
     errno = 0;
     assert_int_equal(xentoolcore_restrict_all(3), -1);
-    assert_int_equal(errno, EPERM);
-    assert_int_equal(n_order, 2);       /* h[0] never reached */
+    assert_int_equal(errno, EPERM);     /* the first failure's */
+    assert_int_equal(n_order, 3);       /* h[0] reached all the same */
+    assert_int_equal(order[2], 1);
     for (int i = 0; i < 3; i++)
         xentoolcore__deregister_active_handle(&h[i].ah);
+}
+
+/* A handle restricted as libxenstable's own fd handles are. */
+struct fd_handle {
+    Xentoolcore__Active_Handle ah;
+    int fd;
+};
+
+static int fd_callback(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+    (void)domid;
+    return xentoolcore__restrict_by_dup2_null(((struct fd_handle *)ah)->fd);
+}
+
+static int is_dev_null(int fd)
+{
+    struct stat st, null_st;
+
+    return fstat(fd, &st) == 0 && stat("/dev/null", &null_st) == 0 &&
+           S_ISCHR(st.st_mode) && st.st_rdev == null_st.st_rdev;
+}
+
+/*
+ * A registered descriptor that the application already closed, at the
+ * lowest free number: open("/dev/null") lands exactly there.  Upstream's
+ * dup2(n, n) then succeeds; dup3 would refuse with EINVAL, and that
+ * failure must not keep the live handles registered before it usable.
+ */
+static void test_closed_fd_does_not_stop_restrict(void **state)
+{
+    static struct fd_handle older, closed, newer;
+    int p1[2], p2[2];
+    char c;
+
+    (void)state;
+    assert_int_equal(pipe2(p1, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(p2, O_CLOEXEC), 0);
+    closed.fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    assert_true(closed.fd >= 0);
+    assert_int_equal(close(closed.fd), 0);     /* now the lowest free fd */
+
+    older.fd = p1[0];
+    newer.fd = p2[0];
+    older.ah.restrict_callback = closed.ah.restrict_callback =
+        newer.ah.restrict_callback = fd_callback;
+    /* visited newest first: newer, closed, then older */
+    reg(&older.ah);
+    reg(&closed.ah);
+    reg(&newer.ah);
+
+    errno = ENOENT;
+    assert_int_equal(xentoolcore_restrict_all(2), 0);
+    assert_int_equal(errno, ENOENT);   /* success leaves errno alone */
+    assert_true(is_dev_null(newer.fd));
+    assert_true(is_dev_null(older.fd));         /* not left usable */
+    assert_int_equal(read(older.fd, &c, 1), 0);
+    /* the closed number holds /dev/null, close-on-exec, until closed */
+    assert_true(is_dev_null(closed.fd));
+    assert_true(fcntl(closed.fd, F_GETFD) & FD_CLOEXEC);
+
+    forget_handles(state);
+    close(closed.fd);
+    close(p1[0]);
+    close(p1[1]);
+    close(p2[0]);
+    close(p2[1]);
 }
 
 static void test_dup2_null(void **state)
@@ -325,7 +398,8 @@ int main(void)
         T(test_layout_is_abi),
         T(test_restrict_all_empty),
         T(test_order_and_deregister),
-        T(test_first_failure_stops),
+        T(test_failure_restricts_the_rest),
+        T(test_closed_fd_does_not_stop_restrict),
         T(test_dup2_null),
         T(test_dup2_null_faults),
         T(test_concurrent_registration),
