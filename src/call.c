@@ -20,6 +20,7 @@ static int call_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
     xencall_handle *xcall = (xencall_handle *)ah;
 
     (void)domid;
+    __atomic_store_n(&xcall->restricted, 1, __ATOMIC_SEQ_CST);
     if (xentoolcore__restrict_by_dup2_null(xcall->buf_fd) < 0)
         return -1;
     return xentoolcore__restrict_by_dup2_null(xcall->fd);

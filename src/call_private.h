@@ -44,6 +44,11 @@ struct xencall_handle {
     int buf_fd;                         /* buffer device, -1 when not open */
     int bufdev;                         /* enum xs_call_bufdev */
     /*
+     * Set (atomically) by the restrict callback, so that a buffer device
+     * opened after the restriction is neutered too (call_buffer.c).
+     */
+    int restricted;
+    /*
      * Per handle (upstream: one process-global mutex), so threads using
      * different handles never contend.  Guards the cache, the statistics
      * and the lazy opening of the buffer device.  Unused with

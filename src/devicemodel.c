@@ -114,12 +114,15 @@ XS_API int xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)
     /*
      * privcmd is narrowed; the raw hypercalls of XENSTABLE_1.1 (physmap,
      * pirq, HVM params) cannot be, so they stop working: no xencall
-     * handle is opened from now on, and one already open is neutered.
+     * handle is opened from now on, and one already open is neutered --
+     * under the registry lock, as restrict_all would, because another
+     * thread may be opening its buffer device right now.  (Lock order:
+     * dmod->lock, then the registry's, as in xs__dm_xcall.)
      */
     pthread_mutex_lock(&dmod->lock);
     __atomic_store_n(&dmod->restricted, 1, __ATOMIC_SEQ_CST);
-    if (dmod->xcall && dmod->xcall->tc_ah.restrict_callback(
-                           &dmod->xcall->tc_ah, domid) < 0)
+    if (dmod->xcall &&
+        xs__toolcore_restrict_one(&dmod->xcall->tc_ah, domid) < 0)
         rc = xs__neg_errno();
     pthread_mutex_unlock(&dmod->lock);
     return xs__ret(rc);

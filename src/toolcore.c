@@ -51,6 +51,16 @@ void xs__toolcore_publish_fd(int *slot, int fd)
     pthread_mutex_unlock(&registry_lock);
 }
 
+int xs__toolcore_restrict_one(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+    int rc;
+
+    pthread_mutex_lock(&registry_lock);
+    rc = ah->restrict_callback(ah, domid);
+    XS_PRESERVE_ERRNO(pthread_mutex_unlock(&registry_lock));
+    return rc;
+}
+
 /*
  * Every handle is restricted even after a failure: upstream stops at the
  * first one, which leaves the handles behind it fully usable although

@@ -52,4 +52,12 @@ int xentoolcore__restrict_by_dup2_null(int fd);
  */
 void xs__toolcore_publish_fd(int *slot, int fd);
 
+/*
+ * Run one registered handle's restrict callback, as restrict_all does:
+ * under the registry lock, which callbacks rely on to read descriptors
+ * that xs__toolcore_publish_fd() may be storing concurrently.  Returns
+ * the callback's result (0, or -1 with errno set).
+ */
+int xs__toolcore_restrict_one(Xentoolcore__Active_Handle *ah, domid_t domid);
+
 #endif /* XS_TOOLCORE_PRIVATE_H */

@@ -536,6 +536,68 @@ static void test_restrict_neuters_both_fds(void **state)
     assert_int_equal(fake_sys_count(FAKE_DUP3), ndup);
 }
 
+/* How many dup3() calls put something over fd. */
+static int dups_over(int fd)
+{
+    int n = 0;
+
+    for (int i = 0; i < fake_sys_count_all(); i++) {
+        const struct fake_sys_call *c = fake_sys_call_at(i);
+
+        if (c && c->kind == FAKE_DUP3 && c->fd == fd)
+            n++;
+    }
+    return n;
+}
+
+/*
+ * The buffer device is opened at the first allocation (upstream: at
+ * xencall_open), so a handle restricted before its first allocation had
+ * none for the restrict callback to neuter: the one opened afterwards
+ * must be neutered then, not left working.
+ */
+static void test_restrict_before_first_buffer(void **state)
+{
+    xencall_handle *x = open_ok(0);
+    void *p;
+
+    (void)state;
+    assert_int_equal(xentoolcore_restrict_all(3), 0);
+    assert_int_equal(fake_sys_count(FAKE_DUP3), 1);     /* privcmd only */
+    p = xencall_alloc_buffer(x, 1);
+    assert_int_equal(x->bufdev, XS_BUFDEV_OPEN);
+    assert_true(x->buf_fd >= 0);
+    assert_int_equal(dups_over(x->buf_fd), 1);          /* neutered */
+    /* (the fake maps anything; Linux refuses to map /dev/null: ENODEV) */
+    xencall_free_buffer(x, p);
+    assert_int_equal(xencall_close(x), 0);
+
+    /* neutering fails: the device is closed again, never left usable */
+    setup(NULL);
+    x = open_ok(0);
+    assert_int_equal(xentoolcore_restrict_all(3), 0);
+    fake_sys_fail_nth(FAKE_DUP3, 2, EMFILE);
+    errno = 0;
+    assert_null(xencall_alloc_buffer(x, 1));
+    assert_int_equal(errno, EMFILE);
+    assert_int_equal(x->buf_fd, -1);
+    assert_int_equal(x->bufdev, XS_BUFDEV_UNKNOWN);
+    assert_int_equal(fake_sys_open_fds(), 1);           /* privcmd only */
+    assert_int_equal(xencall_close(x), 0);
+
+    /* no buffer device (Linux < 4.18): locked memory, as upstream's */
+    setup(NULL);
+    no_bufdev = 1;
+    x = open_ok(0);
+    assert_int_equal(xentoolcore_restrict_all(3), 0);
+    p = xencall_alloc_buffer(x, 1);
+    assert_non_null(p);
+    assert_int_equal(x->bufdev, XS_BUFDEV_ABSENT);
+    assert_int_equal(fake_sys_count(FAKE_DUP3), 1);
+    xencall_free_buffer(x, p);
+    assert_int_equal(xencall_close(x), 0);
+}
+
 /* Threads sharing one handle: the cache stays consistent (no syscall
  * once warm, no buffer handed out twice). */
 static xencall_handle *shared;
@@ -609,6 +671,7 @@ int main(void)
         T(test_anonymous_buffers),
         T(test_buffer_faults),
         T(test_restrict_neuters_both_fds),
+        T(test_restrict_before_first_buffer),
         T(test_threads),
         T(test_non_reentrant_and_default_logger),
 #undef T
