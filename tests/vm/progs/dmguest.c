@@ -422,10 +422,12 @@ static void check_s3_and_reboot(void)
 
     rc = xendevicemodel_reboot(dm, dom);
     vt_ok(rc == 0, "reboot", "rc=%d %s", rc, vt_errno(errno));
-    for (int i = 0; i < 300 && !gone(); i++)
+    /* polled every 0.1 s, up to vt_timeout_ms() each */
+    for (int i = 0; i < vt_timeout_ms() / 100 && !gone(); i++)
         usleep(100000);
     vt_ok(gone(), "the guest is gone (on_reboot = destroy)", NULL);
-    for (int i = 0; i < 50 && (says = xl_log_says_reboot()) == 0; i++)
+    for (int i = 0;
+         i < vt_timeout_ms() / 100 && (says = xl_log_says_reboot()) == 0; i++)
         usleep(100000);
     vt_ok(says == 1, "xl saw shutdown reason 1 (reboot)", "log %s",
           says < 0 ? "missing" : says ? "names reason 1"

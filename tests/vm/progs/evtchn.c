@@ -18,12 +18,12 @@
 
 #define VIRQ_DOM_EXC 3
 
-/* Wait up to 2 s for an event on xce; return the pending port or -1. */
+/* Wait for an event on xce (vt_timeout_ms()); the pending port or -1. */
 static int wait_port(xenevtchn_handle *xce)
 {
     struct pollfd p = { .fd = xenevtchn_fd(xce), .events = POLLIN };
 
-    if (poll(&p, 1, 2000) != 1 || !(p.revents & POLLIN))
+    if (poll(&p, 1, vt_timeout_ms()) != 1 || !(p.revents & POLLIN))
         return -1;
     return xenevtchn_pending(xce);
 }
@@ -112,7 +112,7 @@ int main(void)
 
         epoll_ctl(ep, EPOLL_CTL_ADD, xenevtchn_fd(b), &ev);
         xenevtchn_notify(a, pa);
-        r = epoll_wait(ep, &out, 1, 2000);
+        r = epoll_wait(ep, &out, 1, vt_timeout_ms());
         vt_ok(r == 1 && (out.events & EPOLLIN), "epoll sees the event", NULL);
         port = xenevtchn_pending(b);
         vt_ok(port == pb, "pending after epoll", NULL);

@@ -62,7 +62,7 @@ int main(void)
          * unbound port may have been lost).  Take that event first, so
          * the one awaited below can only be the guest's.
          */
-        int got = wait_event(xce, 2000);
+        int got = wait_event(xce, to);
         vt_ok(got == lport, "the bind left our new port pending",
               "pending=%s", vt_v("%d", got));
         if (got >= 0)

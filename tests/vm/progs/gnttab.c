@@ -22,11 +22,12 @@
 
 #define PG 4096
 
+/* Wait for an event on xce (vt_timeout_ms()); the pending port or -1. */
 static int wait_port(xenevtchn_handle *xce)
 {
     struct pollfd p = { .fd = xenevtchn_fd(xce), .events = POLLIN };
 
-    if (poll(&p, 1, 2000) != 1 || !(p.revents & POLLIN))
+    if (poll(&p, 1, vt_timeout_ms()) != 1 || !(p.revents & POLLIN))
         return -1;
     return xenevtchn_pending(xce);
 }

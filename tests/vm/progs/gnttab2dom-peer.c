@@ -161,7 +161,7 @@ int main(void)
         return vt_done();
     /* Xen marks the binder's new port pending (events sent before the
      * bind may have been lost): take that one out of the way */
-    got = g2_wait_port(xce, 2000);
+    got = g2_wait_port(xce, xsc_timeout_ms());
     vt_ok(got == gport, "the bind left our new port pending", "%s",
           vt_v("%d", got));
     if (got >= 0)
@@ -202,7 +202,7 @@ int main(void)
     g2_say("clear-seen", "1");
     if (!g2_wait("event-unmapped", buf, sizeof buf))
         return vt_done();
-    got = g2_wait_port(xce, 5000);
+    got = g2_wait_port(xce, xsc_timeout_ms());
     vt_ok(got == gport, "dom0's unmap sent an event to the guest",
           "pending %s want %s", vt_v("%d", got), vt_v("%d", gport));
     if (got >= 0)
@@ -225,7 +225,7 @@ int main(void)
     /* 5. */
     if (!g2_wait("restricted", buf, sizeof buf))
         return vt_done();
-    got = g2_wait_port(xce, 5000);
+    got = g2_wait_port(xce, xsc_timeout_ms());
     vt_ok(got == gport, "event from restricted dom0 arrives",
           "pending %s want %s", vt_v("%d", got), vt_v("%d", gport));
     if (got >= 0)

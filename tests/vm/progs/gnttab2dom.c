@@ -208,7 +208,7 @@ static void notify_maps(const uint32_t *g)
     g2_say("notify-mapped", "1");
     if (!g2_wait("notify-unshared", buf, sizeof buf))
         return;
-    got = g2_wait_port(xce, 5000);
+    got = g2_wait_port(xce, xsc_timeout_ms());
     vt_ok(got == dport, "the guest's unshare sent an event to dom0",
           "pending %s want %s", vt_v("%d", got), vt_v("%d", dport));
     if (got >= 0)
@@ -367,7 +367,7 @@ static void restrict_to_guest(const uint32_t *g)
           r > 0 ? vt_v("%d", r) : vt_errno(e));
     if (r > 0) {
         /* Xen leaves the new port pending on bind: drain it */
-        int got = g2_wait_port(xce, 2000);
+        int got = g2_wait_port(xce, xsc_timeout_ms());
         if (got >= 0)
             xenevtchn_unmask(xce, (evtchn_port_t)got);
         vt_ok(xenevtchn_unbind(xce, (evtchn_port_t)r) == 0,

@@ -122,6 +122,19 @@ static inline const char *vt_env(const char *name, const char *dflt)
     return v && *v ? v : dflt;
 }
 
+/*
+ * How long to wait for something that must happen (an event, a domain
+ * going away): XSVM_TIMEOUT_MS, 30 s by default, the deadline
+ * xsc_timeout_ms() gives the two-domain tests.  Long, because the VM is
+ * emulated on a shared host and a short bound makes the outcome depend
+ * on how busy the host is; only a failing check ever waits that long.
+ */
+static inline int vt_timeout_ms(void)
+{
+    const char *t = getenv("XSVM_TIMEOUT_MS");
+    return t && *t ? atoi(t) : 30000;
+}
+
 /* Prints the summary and the plan; returns the exit status. */
 static inline int vt_done(void)
 {
