@@ -276,15 +276,20 @@ int xendevicemodel_reboot(xendevicemodel_handle *dmod, domid_t domid);
 
 /*
  * Put an HVM domain into ACPI S3 (HVM_PARAM_ACPI_S_STATE = 3): Xen
- * pauses it and resets its vCPUs and platform devices.  Replaces
+ * pauses it, resets its vCPUs and platform devices and sets vCPU 0 to
+ * the reset vector (f000:fff0).  A domain already in S3 (or dying) is
+ * left as it is, and the call still returns 0.  Replaces
  * xc_hvm_param_set(..., HVM_PARAM_ACPI_S_STATE, 3) in QEMU.
  */
 int xendevicemodel_s3_suspend(xendevicemodel_handle *dmod, domid_t domid);
 
 /*
- * Wake it (HVM_PARAM_ACPI_S_STATE = 0): vCPU 0 restarts at the reset
- * vector (f000:fff0), i.e. in the guest's firmware.  EINVAL if the
- * domain is not in S3.
+ * Wake it (HVM_PARAM_ACPI_S_STATE = 0): Xen unpauses it, and vCPU 0
+ * starts at the reset vector, i.e. in the guest's firmware.  A domain
+ * that is not in S3 is left as it is, and the call still returns 0 (as
+ * Xen answers; HVMOP_get_param(HVM_PARAM_ACPI_S_STATE) tells the state).
+ * Both calls: ESRCH for no such domain, EINVAL for a PV domain, EPERM
+ * for the calling domain itself.
  */
 int xendevicemodel_s3_awaken(xendevicemodel_handle *dmod, domid_t domid);
 

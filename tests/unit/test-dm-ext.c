@@ -40,6 +40,11 @@ static unsigned char hc_arg[64];
 static xen_pfn_t frames_seen[1024];
 static uint64_t populate_calls, populate_short;
 static int xen_err;
+/*
+ * A domain's S3 state as Xen keeps it (is_s3_suspended in hvm.c), and how
+ * many times its vCPUs were reset / it was unpaused by a state change.
+ */
+static int s3_suspended, s3_resets, s3_unpauses;
 /* The PCI device Xen's PHYSDEVOP_map_pirq would look up (see below). */
 static struct { int seg, bus, devfn; } msi_dev;
 
@@ -56,6 +61,34 @@ static long fake_memory_op(uint64_t cmd, unsigned char *arg)
             memcpy(frames_seen, list, nr * sizeof(*list));
         list[0] = 0xabcd;               /* a PV target gets mfns back */
         return (long)(nr - populate_short);
+    }
+    return 0;
+}
+
+/*
+ * HVMOP_set_param(HVM_PARAM_ACPI_S_STATE) as Xen 4.17 answers it
+ * (hvm_set_param): 3 suspends unless already suspended, 0 resumes if
+ * suspended, both succeed either way; any other value is EINVAL.
+ */
+static long fake_set_param(const unsigned char *a)
+{
+    uint32_t index;
+    uint64_t value;
+
+    memcpy(&index, a + 4, 4);
+    memcpy(&value, a + 8, 8);
+    if (index != HVM_PARAM_ACPI_S_STATE)
+        return 0;
+    if (value == 3) {
+        if (!s3_suspended)
+            s3_resets++;
+        s3_suspended = 1;
+    } else if (value == 0) {
+        if (s3_suspended)
+            s3_unpauses++;
+        s3_suspended = 0;
+    } else {
+        return -EINVAL;
     }
     return 0;
 }
@@ -96,6 +129,9 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
         }
         if (hc->op == __HYPERVISOR_memory_op)
             rc = fake_memory_op(hc->arg[0], a);
+        else if (hc->op == __HYPERVISOR_hvm_op &&
+                 hc->arg[0] == HVMOP_set_param)
+            rc = fake_set_param(a);
         else if (hc->op == __HYPERVISOR_physdev_op &&
                  hc->arg[0] == PHYSDEVOP_map_pirq) {
             int pirq = 55, type, bus, devfn;
@@ -116,6 +152,10 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
             msi_dev.devfn = devfn & 0xff;
             memcpy(a + 12, &pirq, 4);   /* Xen's choice */
         }
+        if (rc < 0) {
+            errno = (int)-rc;
+            return -1;
+        }
         return (int)rc;
     }
     fail_msg("unexpected ioctl %#lx", req);
@@ -131,6 +171,7 @@ static int setup(void **state)
     memset(hc_arg, 0, sizeof(hc_arg));
     n_dm_ops = n_hypercalls = 0;
     populate_calls = populate_short = 0;
+    s3_suspended = s3_resets = s3_unpauses = 0;
     xen_err = 0;
     fake_sys_install();
     fake_sys_set_handlers(&h);
@@ -311,18 +352,39 @@ static void test_s3(void **state)
 
     (void)state;
     assert_non_null(dm);
-    assert_int_equal(xendevicemodel_s3_suspend(dm, 4), 0);
+    /*
+     * Awakening a domain that is not in S3 is no error: Xen answers 0
+     * and does nothing, and so must we (no state check of our own, no
+     * EINVAL), with exactly its one hypercall.
+     */
+    errno = 0;
+    assert_int_equal(xendevicemodel_s3_awaken(dm, 4), 0);
+    assert_int_equal(n_hypercalls, 1);
     assert_int_equal(hc_op, __HYPERVISOR_hvm_op);
     assert_int_equal(hc_cmd, HVMOP_set_param);
     /* xen_hvm_param: domid @0, index @4, value @8 */
     assert_int_equal(u16at(hc_arg), 4);
     assert_int_equal(u32at(hc_arg + 4), HVM_PARAM_ACPI_S_STATE);
-    assert_int_equal(u64at(hc_arg + 8), 3);
-    assert_int_equal(xendevicemodel_s3_awaken(dm, 4), 0);
     assert_int_equal(u64at(hc_arg + 8), 0);
-    xen_err = EINVAL;
+    assert_int_equal(s3_unpauses, 0);
+
+    assert_int_equal(xendevicemodel_s3_suspend(dm, 4), 0);
+    assert_int_equal(u64at(hc_arg + 8), 3);
+    assert_true(s3_suspended);
+    /* suspending a suspended domain: also 0, and nothing is reset again */
+    assert_int_equal(xendevicemodel_s3_suspend(dm, 4), 0);
+    assert_int_equal(s3_resets, 1);
+    assert_int_equal(xendevicemodel_s3_awaken(dm, 4), 0);
+    assert_false(s3_suspended);
+    assert_int_equal(s3_unpauses, 1);
+    assert_int_equal(xendevicemodel_s3_awaken(dm, 4), 0);
+    assert_int_equal(s3_unpauses, 1);
+    assert_int_equal(n_hypercalls, 5);
+
+    /* Xen's errors come back as they are (ESRCH: no such domain) */
+    xen_err = ESRCH;
     assert_int_equal(xendevicemodel_s3_awaken(dm, 4), -1);
-    assert_int_equal(errno, EINVAL);
+    assert_int_equal(errno, ESRCH);
     assert_int_equal(xendevicemodel_close(dm), 0);
 }
 

@@ -352,6 +352,11 @@ static void check_pirq(void)
         vt_ok(rc == 0, "unmap_pirq", "rc=%d %s", rc, vt_errno(errno));
     }
 
+    /*
+     * Raw: libxenctrl's request (MAP_PIRQ_TYPE_MSI).  Ours sends _MSI_SEG
+     * so that a segment in bus counts; for segment 0 Xen must answer the
+     * two alike.
+     */
     raw_pirq = pirq = -1;
     raw_rc = raw_map_pirq(0 /* MSI */, -1, &raw_pirq, 0, 0x28);
     raw_errno = errno;
@@ -406,8 +411,18 @@ static void check_s3_and_reboot(void)
 {
     int rc, says = -1;
 
+    /* Xen's answer for a domain that is not in S3: 0, nothing changes */
+    errno = 0;
+    rc = xendevicemodel_s3_awaken(dm, dom);
+    vt_ok(rc == 0 && hvm_param(14) == 0,
+          "s3_awaken of a running domain: 0, still S state 0",
+          "rc=%d %s param=%lld", rc, vt_errno(errno), hvm_param(14));
     rc = xendevicemodel_s3_suspend(dm, dom);
     vt_ok(rc == 0 && hvm_param(14) == 3, "s3_suspend: ACPI S state 3",
+          "rc=%d %s param=%lld", rc, vt_errno(errno), hvm_param(14));
+    rc = xendevicemodel_s3_suspend(dm, dom);
+    vt_ok(rc == 0 && hvm_param(14) == 3,
+          "s3_suspend of a domain in S3: 0, still S state 3",
           "rc=%d %s param=%lld", rc, vt_errno(errno), hvm_param(14));
     rc = xendevicemodel_s3_awaken(dm, dom);
     vt_ok(rc == 0 && hvm_param(14) == 0, "s3_awaken: ACPI S state 0",
