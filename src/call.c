@@ -98,13 +98,18 @@ static long do_call(xencall_handle *xcall, unsigned int op,
                     uint64_t a5)
 {
     const uint64_t args[5] = { a1, a2, a3, a4, a5 };
-    long rc = osdep_hypercall(xcall, op, args);
+    long result;
+    int rc = osdep_hypercall(xcall, op, args, &result);
 
+    /*
+     * A failure is -1 with errno; a success is the hypercall's value,
+     * whatever its sign, with errno untouched, as upstream.
+     */
     if (rc < 0) {
-        errno = (int)-rc;
+        errno = -rc;
         return -1;
     }
-    return rc;
+    return result;
 }
 
 /*

@@ -142,7 +142,7 @@ static int restrict_late_bufdev(xencall_handle *xcall)
         return 0;
     rc = xs__neg_errno();
     xs__toolcore_publish_fd(&xcall->buf_fd, -1);
-    xs__close_keep_errno(fd);
+    xs_sys_close(fd);
     xcall->bufdev = XS_BUFDEV_UNKNOWN;
     return rc;
 }

@@ -74,12 +74,17 @@ int osdep_xencall_close(xencall_handle *xcall);
  * Called with the handle lock held.
  */
 int osdep_xencall_probe_bufdev(xencall_handle *xcall);
-/* One hypercall; returns its (non-negative) result or -errno. */
-long osdep_hypercall(xencall_handle *xcall, unsigned int op,
-                     const uint64_t args[5]);
+/*
+ * One hypercall: 0 with the result in *result, or -errno.  The result
+ * is what upstream's backend for the OS returns (on Linux the int libc's
+ * ioctl() answered, so 2^31 and more arrive negative): it is a value,
+ * never an errno.
+ */
+int osdep_hypercall(xencall_handle *xcall, unsigned int op,
+                    const uint64_t args[5], long *result);
 /* nr_pages (non-zero, size checked) fresh pages in *out. */
 int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out);
-/* Release pages from osdep_alloc_pages(); keeps errno. */
+/* Release pages from osdep_alloc_pages(). */
 void osdep_free_pages(xencall_handle *xcall, void *p, size_t nr_pages);
 
 /* --- buffer layer (call_buffer.c) --- */

@@ -103,7 +103,7 @@ XS_API int xentoolcore__restrict_by_dup2_null(int fd)
 
     nullfd = xs_sys_open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (nullfd < 0)
-        return -1;
+        return xs__ret(nullfd);
 
     /*
      * A closed fd that was the lowest free number is where open() put
@@ -119,9 +119,9 @@ XS_API int xentoolcore__restrict_by_dup2_null(int fd)
     }
 
     rc = xs_sys_dup3(nullfd, fd, (fdflags & FD_CLOEXEC) ? O_CLOEXEC : 0);
-    xs__close_keep_errno(nullfd);
+    xs_sys_close(nullfd);
     if (rc < 0)
-        return -1;
+        return xs__ret(rc);     /* toolcore's convention: -1 and errno */
     errno = saved_errno;
     return 0;
 }

@@ -1,5 +1,7 @@
 /*
- * sys.c - the default (libc) syscall table behind the seam in sys.h.
+ * sys.c - the default (libc) syscall table behind the seam in sys.h:
+ * each entry calls libc and converts its -1/errno to -errno, here and
+ * nowhere else.
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  */
@@ -13,51 +15,123 @@
 #include "xs_internal.h"
 #include "osdep/sys.h"
 
-static int libc_open(const char *path, int flags)
+/* libc's answer r of a call that failed when r < 0, as 0/-errno. */
+static int ret0(int r)
 {
-    return open(path, flags);
+    return r < 0 ? xs__neg_errno() : r;
 }
 
-static int libc_ioctl(int fd, unsigned long request, void *arg)
+static int libc_open(const char *path, int flags)
 {
-    return ioctl(fd, request, arg);
+    /*
+     * The mode argument is passed although O_CREAT is never set: with
+     * _FORTIFY_SOURCE, open() without it and with flags unknown at
+     * compile time becomes __open_2(), which an LD_PRELOAD interposer
+     * of open() (as programs use to emulate Xen devices) would not see.
+     */
+    return ret0(open(path, flags, 0));
+}
+
+static int libc_close(int fd)
+{
+    return ret0(close(fd));
+}
+
+static int64_t libc_ioctl(int fd, unsigned long request, void *arg)
+{
+    int saved = errno, r;
+
+    /*
+     * libc answers -1 both for a failure (errno set) and for a driver
+     * result that truncates to -1 (a hypercall returning 0xffffffff,
+     * errno untouched): only errno tells them apart.
+     */
+    errno = 0;
+    r = ioctl(fd, request, arg);
+    if (r == -1 && errno != 0)
+        return -errno;
+    errno = saved;
+    return (uint32_t)r;
+}
+
+static int libc_mmap(void *addr, size_t len, int prot, int flags, int fd,
+                     off_t offset, void **out)
+{
+    void *p = mmap(addr, len, prot, flags, fd, offset);
+
+    if (p == MAP_FAILED)
+        return xs__neg_errno();
+    *out = p;
+    return 0;
+}
+
+static int libc_munmap(void *addr, size_t len)
+{
+    return ret0(munmap(addr, len));
+}
+
+static int libc_madvise(void *addr, size_t len, int advice)
+{
+    return ret0(madvise(addr, len, advice));
+}
+
+static int libc_mlock(const void *addr, size_t len)
+{
+    return ret0(mlock(addr, len));
+}
+
+static int libc_munlock(const void *addr, size_t len)
+{
+    return ret0(munlock(addr, len));
+}
+
+static ssize_t libc_read(int fd, void *buf, size_t len)
+{
+    ssize_t n = read(fd, buf, len);
+
+    return n < 0 ? xs__neg_errno() : n;
+}
+
+static ssize_t libc_write(int fd, const void *buf, size_t len)
+{
+    ssize_t n = write(fd, buf, len);
+
+    return n < 0 ? xs__neg_errno() : n;
+}
+
+static int libc_dup3(int oldfd, int newfd, int flags)
+{
+    return ret0(dup3(oldfd, newfd, flags));
 }
 
 static int libc_fcntl(int fd, int cmd, int arg)
 {
-    return fcntl(fd, cmd, arg);
+    return ret0(fcntl(fd, cmd, arg));
 }
 
 static int libc_usleep(unsigned int usec)
 {
-    return usleep(usec);
+    return ret0(usleep(usec));
 }
 
 const struct xs_sys_ops xs__sys_libc = {
     .open = libc_open,
-    .close = close,
+    .close = libc_close,
     .ioctl = libc_ioctl,
-    .mmap = mmap,
-    .munmap = munmap,
-    .madvise = madvise,
-    .read = read,
-    .write = write,
-    .dup3 = dup3,
+    .mmap = libc_mmap,
+    .munmap = libc_munmap,
+    .madvise = libc_madvise,
+    .mlock = libc_mlock,
+    .munlock = libc_munlock,
+    .read = libc_read,
+    .write = libc_write,
+    .dup3 = libc_dup3,
     .fcntl = libc_fcntl,
     .usleep = libc_usleep,
 };
 
 const struct xs_sys_ops *xs__sys = &xs__sys_libc;
 __thread const char *xs__sys_site;
-
-void xs__close_keep_errno(int fd)
-{
-    int saved = errno;
-
-    if (fd >= 0)
-        xs_sys_close(fd);
-    errno = saved;
-}
 
 int xs__close_fd(int *fdp)
 {
@@ -66,13 +140,5 @@ int xs__close_fd(int *fdp)
     if (fd < 0)
         return 0;
     *fdp = -1;
-    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
-}
-
-void xs__munmap_keep_errno(void *addr, size_t len)
-{
-    int saved = errno;
-
-    xs_sys_munmap(addr, len);
-    errno = saved;
+    return xs_sys_close(fd);
 }

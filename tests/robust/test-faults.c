@@ -86,6 +86,7 @@ struct scenario {
     const char *name;
     const struct step *steps;
     int n_steps;
+    int no_bufdev;      /* the kernel has no hypercall-buffer device */
 };
 
 #define MAX_STEPS 32
@@ -105,12 +106,25 @@ static ssize_t drv_read(int fd, void *buf, size_t len)
     return (ssize_t)len;
 }
 
-static void install_fake(void)
+/* A kernel older than the hypercall-buffer device (Linux < 4.18). */
+static int drv_open_no_bufdev(const char *path, int flags)
+{
+    if (!strcmp(path, "/dev/xen/hypercall")) {
+        errno = ENOENT;
+        return -1;
+    }
+    return fake_sys_default_open(path, flags);
+}
+
+static void install_fake(const struct scenario *sc)
 {
     static const struct fake_sys_handlers h = { .read = drv_read };
+    static const struct fake_sys_handlers h_no_bufdev = {
+        .read = drv_read, .open = drv_open_no_bufdev,
+    };
 
     fake_sys_install();
-    fake_sys_set_handlers(&h);
+    fake_sys_set_handlers(sc->no_bufdev ? &h_no_bufdev : &h);
 }
 
 #define Q (&xs_quiet_logger)
@@ -590,12 +604,14 @@ static const struct step restrict_steps[] = {
     { "xencall_close", call_close, CONSUMES, 0 },
 };
 
-#define SCENARIO(n, s) { n, s, (int)(sizeof(s) / sizeof(s[0])) }
+#define SCENARIO(n, s) { n, s, (int)(sizeof(s) / sizeof(s[0])), 0 }
 static const struct scenario scenarios[] = {
     SCENARIO("evtchn", evtchn_steps),
     SCENARIO("gnttab", gnttab_steps),
     SCENARIO("gntshr", gntshr_steps),
     SCENARIO("call", call_steps),
+    /* buffers from locked anonymous memory instead */
+    { "call-anon", call_steps, (int)XS_ARRAY_SIZE(call_steps), 1 },
     SCENARIO("foreignmemory", fmem_steps),
     SCENARIO("devicemodel", dm_steps),
     SCENARIO("hypfs", hypfs_steps),
@@ -666,7 +682,7 @@ static void run(const struct scenario *sc, const struct fault *f, int nf,
 
     memset(&c, 0, sizeof(c));
     memset(out, 0, sizeof(*out));
-    install_fake();
+    install_fake(sc);
     alloc_count_reset();
     for (int i = 0; i < nf; i++)
         fake_sys_also_fail_nth_any(f[i].nth, f[i].err);
@@ -829,7 +845,7 @@ int main(int argc, char **argv)
                 printf("# %s: step %s fails cleanly with %s\n", sc->name,
                        sc->steps[i].name, err_name(base.result[i]));
         }
-        install_fake();
+        install_fake(sc);
         {
             struct ctx c;
 

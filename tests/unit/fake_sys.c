@@ -48,7 +48,7 @@ static int n_tracked_maps;
 
 static const char *const kind_names[FAKE_NR_KINDS] = {
     "open", "close", "ioctl", "mmap", "munmap", "madvise",
-    "read", "write", "dup3", "fcntl", "usleep",
+    "read", "write", "dup3", "fcntl", "usleep", "mlock", "munlock",
 };
 
 const char *fake_sys_kind_name(enum fake_sys_kind kind)
@@ -188,18 +188,26 @@ void *fake_sys_default_mmap(void *addr, size_t len, int prot, int flags,
                 flags | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
+/*
+ * The table answers -errno like the library's libc table (src/osdep/
+ * sys.c); the handlers play libc's side (-1 with errno, MAP_FAILED), as
+ * a driver seen through libc does, and are converted here once.
+ */
+static int neg(int r)
+{
+    return r < 0 ? (errno > 0 ? -errno : -EIO) : r;
+}
+
 static int f_open(const char *path, int flags)
 {
     int err = enter(FAKE_OPEN, -1, 0, path, flags, 0, 0), fd;
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
+    if (err)
+        return -err;
     fd = handlers.open ? handlers.open(path, flags)
                        : fake_sys_default_open(path, flags);
     LOCKED(track_fd(fd));
-    return fd;
+    return neg(fd);
 }
 
 static int f_close(int fd)
@@ -209,45 +217,47 @@ static int f_close(int fd)
     /* Like Linux, the descriptor is released even when close() fails. */
     LOCKED(untrack_fd(fd));
     close(fd);
-    if (err) {
-        errno = err;
-        return -1;
-    }
-    return 0;
+    return -err;
 }
 
-static int f_ioctl(int fd, unsigned long request, void *arg)
+static int64_t f_ioctl(int fd, unsigned long request, void *arg)
 {
-    int err = enter(FAKE_IOCTL, fd, request, NULL, 0, 0, 0);
+    int err = enter(FAKE_IOCTL, fd, request, NULL, 0, 0, 0), r, saved;
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
-    return handlers.ioctl ? handlers.ioctl(fd, request, arg) : 0;
+    if (err)
+        return -err;
+    if (!handlers.ioctl)
+        return 0;
+    /* as libc: -1 is a failure only when errno was set */
+    saved = errno;
+    errno = 0;
+    r = handlers.ioctl(fd, request, arg);
+    if (r == -1 && errno != 0)
+        return -errno;
+    errno = saved;
+    return (uint32_t)r;
 }
 
-static void *f_mmap(void *addr, size_t len, int prot, int flags, int fd,
-                    off_t offset)
+static int f_mmap(void *addr, size_t len, int prot, int flags, int fd,
+                  off_t offset, void **out)
 {
     int err = enter(FAKE_MMAP, fd, len, NULL, flags, prot, offset);
     void *p;
 
-    if (err) {
-        errno = err;
-        return MAP_FAILED;
-    }
+    if (err)
+        return -err;
     p = handlers.mmap ? handlers.mmap(addr, len, prot, flags, fd, offset)
                       : fake_sys_default_mmap(addr, len, prot, flags, fd,
                                               offset);
-    if (p != MAP_FAILED) {
-        pthread_mutex_lock(&fake_lock);
-        if (flags & MAP_FIXED)
-            untrack_range(p, len);
-        track_map(p, len);
-        pthread_mutex_unlock(&fake_lock);
-    }
-    return p;
+    if (p == MAP_FAILED)
+        return neg(-1);
+    pthread_mutex_lock(&fake_lock);
+    if (flags & MAP_FIXED)
+        untrack_range(p, len);
+    track_map(p, len);
+    pthread_mutex_unlock(&fake_lock);
+    *out = p;
+    return 0;
 }
 
 static int f_munmap(void *addr, size_t len)
@@ -256,14 +266,12 @@ static int f_munmap(void *addr, size_t len)
 
     err = enter_at(FAKE_MUNMAP, -1, len, NULL, 0, 0, 0, addr);
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
+    if (err)
+        return -err;
     rc = handlers.munmap ? handlers.munmap(addr, len) : munmap(addr, len);
     if (rc == 0)
         LOCKED(untrack_range(addr, len));
-    return rc;
+    return neg(rc);
 }
 
 static int f_madvise(void *addr, size_t len, int advice)
@@ -272,16 +280,30 @@ static int f_madvise(void *addr, size_t len, int advice)
 
     err = enter_at(FAKE_MADVISE, -1, len, NULL, advice, 0, 0, addr);
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
-    return handlers.madvise ? handlers.madvise(addr, len, advice) : 0;
+    if (err)
+        return -err;
+    return neg(handlers.madvise ? handlers.madvise(addr, len, advice) : 0);
+}
+
+static int f_mlock(const void *addr, size_t len)
+{
+    int err = enter_at(FAKE_MLOCK, -1, len, NULL, 0, 0, 0, (void *)addr);
+
+    return -err;
+}
+
+static int f_munlock(const void *addr, size_t len)
+{
+    int err = enter_at(FAKE_MUNLOCK, -1, len, NULL, 0, 0, 0, (void *)addr);
+
+    return -err;
 }
 
 /* A transfer that did n bytes, cut in half when a short one is wanted. */
 static ssize_t maybe_short(ssize_t n, int err)
 {
+    if (n < 0)
+        return neg(-1);
     return (err == FAKE_SHORT && n > 0) ? n / 2 : n;
 }
 
@@ -289,10 +311,8 @@ static ssize_t f_read(int fd, void *buf, size_t len)
 {
     int err = enter(FAKE_READ, fd, len, NULL, 0, 0, 0);
 
-    if (err > 0) {
-        errno = err;
-        return -1;
-    }
+    if (err > 0)
+        return -err;
     return maybe_short(handlers.read ? handlers.read(fd, buf, len)
                                      : (ssize_t)len, err);
 }
@@ -301,10 +321,8 @@ static ssize_t f_write(int fd, const void *buf, size_t len)
 {
     int err = enter(FAKE_WRITE, fd, len, NULL, 0, 0, 0);
 
-    if (err > 0) {
-        errno = err;
-        return -1;
-    }
+    if (err > 0)
+        return -err;
     return maybe_short(handlers.write ? handlers.write(fd, buf, len)
                                       : (ssize_t)len, err);
 }
@@ -313,38 +331,31 @@ static int f_dup3(int oldfd, int newfd, int flags)
 {
     int err = enter(FAKE_DUP3, newfd, (unsigned long)oldfd, NULL, flags, 0, 0);
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
-    return dup3(oldfd, newfd, flags);
+    if (err)
+        return -err;
+    return neg(dup3(oldfd, newfd, flags));
 }
 
 static int f_fcntl(int fd, int cmd, int arg)
 {
     int err = enter(FAKE_FCNTL, fd, (unsigned long)cmd, NULL, arg, 0, 0);
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
-    return fcntl(fd, cmd, arg);
+    if (err)
+        return -err;
+    return neg(fcntl(fd, cmd, arg));
 }
 
 static int f_usleep(unsigned int usec)
 {
     int err = enter(FAKE_USLEEP, -1, usec, NULL, 0, 0, 0);
 
-    if (err) {
-        errno = err;
-        return -1;
-    }
-    return 0;       /* tests never really sleep */
+    return -err;        /* tests never really sleep */
 }
 
 static const struct xs_sys_ops fake_ops = {
     .open = f_open, .close = f_close, .ioctl = f_ioctl, .mmap = f_mmap,
-    .munmap = f_munmap, .madvise = f_madvise, .read = f_read,
+    .munmap = f_munmap, .madvise = f_madvise, .mlock = f_mlock,
+    .munlock = f_munlock, .read = f_read,
     .write = f_write, .dup3 = f_dup3, .fcntl = f_fcntl, .usleep = f_usleep,
 };
 

@@ -25,6 +25,7 @@
 enum fake_sys_kind {
     FAKE_OPEN, FAKE_CLOSE, FAKE_IOCTL, FAKE_MMAP, FAKE_MUNMAP, FAKE_MADVISE,
     FAKE_READ, FAKE_WRITE, FAKE_DUP3, FAKE_FCNTL, FAKE_USLEEP,
+    FAKE_MLOCK, FAKE_MUNLOCK,
     FAKE_NR_KINDS
 };
 
@@ -41,7 +42,10 @@ struct fake_sys_call {
     void *addr;                 /* munmap/madvise: the range's start */
 };
 
-/* Handlers return what the syscall returns, setting errno on failure. */
+/*
+ * Handlers return what libc's function returns (-1 or MAP_FAILED with
+ * errno set on failure); the fake converts to the seam's -errno.
+ */
 struct fake_sys_handlers {
     int (*open)(const char *path, int flags);
     int (*ioctl)(int fd, unsigned long request, void *arg);

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -278,6 +279,48 @@ static void test_hypercalls(void **state)
     assert_int_equal(xencall5(x, 1, 0, 0, 0, 0, 0), -1);
     assert_int_equal(errno, EFAULT);
     assert_int_equal(n_msgs, 0);
+    assert_int_equal(xencall_close(x), 0);
+}
+
+/*
+ * privcmd answers the hypercall's long result; libc's ioctl() returns it
+ * as an int (an error only in the top 4095 values), and upstream's
+ * xencall returns that int unchanged: 2^31 comes back as INT_MIN, not
+ * as a failure with a made-up errno, and errno is left alone.
+ */
+static long kernel_result;
+
+static int libc_view_ioctl(int fd, unsigned long request, void *arg)
+{
+    (void)fd; (void)request; (void)arg;
+    if ((unsigned long)kernel_result > -4096UL) {
+        errno = (int)-kernel_result;
+        return -1;
+    }
+    return (int)kernel_result;
+}
+
+static void test_large_results(void **state)
+{
+    static const struct { long kernel; long want; } cases[] = {
+        { 0x80000000L, INT_MIN }, { 0xfffffff0L, -16 },
+        { 0xffffffffL, -1 }, { 0x100000005L, 5 }, { 0x7fffffffL, INT_MAX },
+    };
+    struct fake_sys_handlers h = { .ioctl = libc_view_ioctl };
+    xencall_handle *x = open_ok(0);
+
+    (void)state;
+    fake_sys_set_handlers(&h);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kernel_result = cases[i].kernel;
+        errno = EDOM;
+        assert_int_equal(xencall1(x, 1, 0), (int)cases[i].want);
+        assert_int_equal(xencall2L(x, 1, 0, 0), cases[i].want);
+        assert_int_equal(errno, EDOM);
+    }
+    kernel_result = -EACCES;
+    assert_int_equal(xencall1(x, 1, 0), -1);
+    assert_int_equal(errno, EACCES);
     assert_int_equal(xencall_close(x), 0);
 }
 
@@ -666,6 +709,7 @@ int main(void)
         T(test_open_failures),
         T(test_close_failure),
         T(test_hypercalls),
+        T(test_large_results),
         T(test_buffer_device_lazy_and_cache),
         T(test_cache_limits_and_stats),
         T(test_anonymous_buffers),

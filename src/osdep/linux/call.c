@@ -42,8 +42,8 @@ int osdep_xencall_probe_bufdev(xencall_handle *xcall)
 
     if (fd < 0) {
         /* Only a kernel without the device (< 4.18) means "none". */
-        if (errno != ENOENT)
-            return xs__neg_errno();
+        if (fd != -ENOENT)
+            return fd;
         xcall->bufdev = XS_BUFDEV_ABSENT;
         return 0;
     }
@@ -52,44 +52,49 @@ int osdep_xencall_probe_bufdev(xencall_handle *xcall)
     return 0;
 }
 
-long osdep_hypercall(xencall_handle *xcall, unsigned int op,
-                     const uint64_t args[5])
+int osdep_hypercall(xencall_handle *xcall, unsigned int op,
+                    const uint64_t args[5], long *result)
 {
     struct xs_privcmd_hypercall h = {
         .op = op,
         .arg = { args[0], args[1], args[2], args[3], args[4] },
     };
-    /* ioctl() returns int: results above 31 bits are lost, as upstream. */
-    return xs_sys_ioctl_r(xcall->fd, XS_IOCTL_PRIVCMD_HYPERCALL, &h);
+    int64_t r = xs_sys_ioctl(xcall->fd, XS_IOCTL_PRIVCMD_HYPERCALL, &h);
+
+    if (r < 0)
+        return (int)r;
+    /*
+     * The kernel's long result reaches us through libc's int, as it
+     * reaches upstream: bits above 31 are lost and 2^31 and more come
+     * out negative, sign-extended like upstream's long.
+     */
+    *result = xs_sys_ioctl_int(r);
+    return 0;
 }
 
 int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
 {
     size_t len = nr_pages << XS_PAGE_SHIFT;     /* checked by the caller */
     void *p;
+    int rc;
 
     if (xcall->bufdev == XS_BUFDEV_OPEN) {
         /* Kernel memory that is never migrated: hypercalls cannot fault. */
-        p = xs_sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
-                        xcall->buf_fd, 0);
-        if (p == MAP_FAILED)
-            return xs__neg_errno();
-        *out = p;
-        return 0;
+        return xs_sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+                           xcall->buf_fd, 0, out);
     }
 
-    p = xs_sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
-    if (p == MAP_FAILED)
-        return xs__neg_errno();
+    rc = xs_sys_mmap(NULL, len, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0, &p);
+    if (rc < 0)
+        return rc;
     /*
      * Keep the pages out of fork children: a child's copy-on-write would
      * otherwise move the parent's locked pages under a hypercall.
      */
-    if (xs_sys_madvise(p, len, MADV_DONTFORK) < 0) {
-        int rc = xs__neg_errno();
-
-        xs__munmap_keep_errno(p, len);
+    rc = xs_sys_madvise(p, len, MADV_DONTFORK);
+    if (rc < 0) {
+        xs_sys_munmap(p, len);
         return rc;
     }
     /*
@@ -106,10 +111,8 @@ int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out)
 void osdep_free_pages(xencall_handle *xcall, void *p, size_t nr_pages)
 {
     size_t len = nr_pages << XS_PAGE_SHIFT;
-    int saved = errno;
 
     if (xcall->bufdev != XS_BUFDEV_OPEN)
         (void)xs_sys_madvise(p, len, MADV_DOFORK);
     (void)xs_sys_munmap(p, len);
-    errno = saved;
 }

@@ -32,12 +32,12 @@ int osdep_xendevicemodel_open(xendevicemodel_handle *dmod)
 
     if (fd < 0) {
         /* No privcmd node: upstream silently uses the hypercall path. */
-        if (errno == ENOENT || errno == ENXIO || errno == ENODEV) {
+        if (fd == -ENOENT || fd == -ENXIO || fd == -ENODEV) {
             dmod->fd = -1;
             set_mode(dmod, XS_DM_HYPERCALL);
             return 0;
         }
-        return xs__neg_errno();
+        return fd;
     }
     xs__toolcore_publish_fd(&dmod->fd, fd);
     /*
@@ -66,12 +66,9 @@ static int dm_op_present(xendevicemodel_handle *dmod)
     struct xs_privcmd_dm_op probe = {
         .dom = DOMID_INVALID, .num = 0, .ubufs = NULL,
     };
-    int saved = errno, present;
+    int64_t r = xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &probe);
 
-    present = xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &probe) == 0 ||
-              (errno != ENOTTY && errno != EINVAL);
-    errno = saved;
-    return present;
+    return r >= 0 || (r != -ENOTTY && r != -EINVAL);
 }
 
 int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
@@ -94,12 +91,12 @@ int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
     op.num = (uint16_t)nr_bufs;
     op.ubufs = kbufs;
 
-    if (xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &op) >= 0) {
+    rc = xs_sys_rc(xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &op));
+    if (rc >= 0) {
         if (mode == XS_DM_UNKNOWN)
             set_mode(dmod, XS_DM_IOCTL);
         return 0;
     }
-    rc = xs__neg_errno();
     if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL)) {
         if (!dm_op_present(dmod)) {
             set_mode(dmod, XS_DM_HYPERCALL);
@@ -119,13 +116,13 @@ int osdep_xendevicemodel_restrict(xendevicemodel_handle *dmod,
 
     if (mode == XS_DM_HYPERCALL)
         return -EOPNOTSUPP;
-    if (xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_RESTRICT, &arg) >= 0) {
+    rc = xs_sys_rc(xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_RESTRICT, &arg));
+    if (rc >= 0) {
         /* RESTRICT and DM_OP arrived in the same kernel (4.11). */
         if (mode == XS_DM_UNKNOWN)
             set_mode(dmod, XS_DM_IOCTL);
         return 0;
     }
-    rc = xs__neg_errno();
     if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL) &&
         !dm_op_present(dmod)) {
         /* Upstream would be in hypercall mode already: EOPNOTSUPP. */

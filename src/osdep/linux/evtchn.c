@@ -28,7 +28,7 @@ int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags)
         oflags |= O_CLOEXEC;
     fd = xs_sys_open(EVTCHN_DEV, oflags);
     if (fd < 0)
-        return xs__neg_errno();
+        return fd;
     xs__toolcore_publish_fd(&xce->fd, fd);
     return 0;
 }
@@ -38,10 +38,18 @@ int osdep_evtchn_close(xenevtchn_handle *xce)
     return xs__close_fd(&xce->fd);
 }
 
-/* An ioctl whose non-negative result is the answer (port or 0). */
+/*
+ * An ioctl whose non-negative result is the answer (port or 0).  Ports
+ * fit in 31 bits (the API returns them as int); a larger one would read
+ * as an error code, so it is refused as the pending read refuses it.
+ */
 static int evtchn_ioctl(xenevtchn_handle *xce, unsigned long req, void *arg)
 {
-    return xs_sys_ioctl_r(xce->fd, req, arg);
+    int64_t r = xs_sys_ioctl(xce->fd, req, arg);
+
+    if (r < 0)
+        return (int)r;
+    return r > INT_MAX ? -EIO : (int)r;
 }
 
 int osdep_evtchn_restrict(xenevtchn_handle *xce, domid_t domid)
@@ -93,7 +101,7 @@ int osdep_evtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 int osdep_evtchn_pending(xenevtchn_handle *xce)
 {
     uint32_t port;
-    ssize_t n = xs_sys_read_r(xce->fd, &port, sizeof(port));
+    ssize_t n = xs_sys_read(xce->fd, &port, sizeof(port));
 
     if (n < 0)
         return (int)n;
@@ -117,7 +125,7 @@ int osdep_evtchn_pending(xenevtchn_handle *xce)
 int osdep_evtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
 {
     uint32_t p = port;
-    ssize_t n = xs_sys_write_r(xce->fd, &p, sizeof(p));
+    ssize_t n = xs_sys_write(xce->fd, &p, sizeof(p));
 
     if (n < 0)
         return (int)n;

@@ -92,7 +92,7 @@ static int mmapbatch_v2(int fd, uint32_t dom, char *addr, size_t num,
     };
 
     /* 0 or -errno */
-    return xs_sys_ioctl_r(fd, XS_IOCTL_PRIVCMD_MMAPBATCH_V2, &b);
+    return xs_sys_rc(xs_sys_ioctl(fd, XS_IOCTL_PRIVCMD_MMAPBATCH_V2, &b));
 }
 
 /*
@@ -145,7 +145,8 @@ static int mmapbatch_v1(int fd, uint32_t dom, char *addr, size_t num,
         .arr = arr,
     };
 
-    return xs_sys_ioctl(fd, XS_IOCTL_PRIVCMD_MMAPBATCH, &b);
+    /* 0 or -errno; a failed frame's slot in arr is marked either way */
+    return xs_sys_rc(xs_sys_ioctl(fd, XS_IOCTL_PRIVCMD_MMAPBATCH, &b));
 }
 
 /*
@@ -158,7 +159,7 @@ static int map_v1(xenforeignmemory_handle *fmem, uint32_t dom, char *base,
                   size_t num, const xen_pfn_t *arr, int *err)
 {
     xen_pfn_t *scratch;
-    int rc = 0;
+    int rc;
 
     if (num > INT_MAX)
         return -EINVAL;
@@ -167,11 +168,10 @@ static int map_v1(xenforeignmemory_handle *fmem, uint32_t dom, char *base,
         return -ENOMEM;
     memcpy(scratch, arr, num * sizeof(*scratch));
 
-    if (mmapbatch_v1(fmem->fd, dom, base, num, scratch) < 0 &&
-        errno != ENOENT) {
-        rc = xs__neg_errno();
+    rc = mmapbatch_v1(fmem->fd, dom, base, num, scratch);
+    if (rc < 0 && rc != -ENOENT)
         goto out;
-    }
+    rc = 0;
     for (size_t i = 0; i < num; i++) {
         xen_pfn_t diff = scratch[i] ^ arr[i];
 
@@ -184,11 +184,11 @@ static int map_v1(xenforeignmemory_handle *fmem, uint32_t dom, char *base,
             while (backoff_wait(&b)) {
                 xen_pfn_t one = arr[i], d;
 
-                if (mmapbatch_v1(fmem->fd, dom, base + (i << XS_PAGE_SHIFT),
-                                 1, &one) < 0 && errno != ENOENT) {
-                    rc = xs__neg_errno();
+                rc = mmapbatch_v1(fmem->fd, dom, base + (i << XS_PAGE_SHIFT),
+                                  1, &one);
+                if (rc < 0 && rc != -ENOENT)
                     goto out;
-                }
+                rc = 0;
                 d = one ^ arr[i];
                 if (d != XS_PRIVCMD_MMAPBATCH_PAGED_ERROR) {
                     err[i] = d ? -EINVAL : 0;
@@ -213,8 +213,8 @@ int osdep_xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom,
     char *base;
     int rc;
 
-    rc = xs_sys_mmap_r(addr, bytes, prot, flags | MAP_SHARED, fmem->fd, 0,
-                       &mapped);
+    rc = xs_sys_mmap(addr, bytes, prot, flags | MAP_SHARED, fmem->fd, 0,
+                     &mapped);
     if (rc < 0) {
         xtl_log(fmem->logger, XTL_ERROR, -rc, CTX,
                 "mmap of %zu pages failed", num);
@@ -228,10 +228,9 @@ int osdep_xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom,
     else if (rc == -EINVAL)
         rc = map_v1(fmem, dom, base, num, arr, err);
     if (rc < 0) {
-        XS_PRESERVE_ERRNO(xtl_log(fmem->logger, XTL_ERROR, -rc, CTX,
-                                  "mapping %zu frames of domain %u failed",
-                                  num, dom));
-        xs__munmap_keep_errno(base, bytes);
+        xtl_log(fmem->logger, XTL_ERROR, -rc, CTX,
+                "mapping %zu frames of domain %u failed", num, dom);
+        xs_sys_munmap(base, bytes);
         return rc;
     }
     *out = base;
@@ -242,14 +241,14 @@ int osdep_xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr,
                                  size_t num)
 {
     (void)fmem;
-    return xs_sys_munmap_r(addr, num << XS_PAGE_SHIFT);
+    return xs_sys_munmap(addr, num << XS_PAGE_SHIFT);
 }
 
 int osdep_xenforeignmemory_restrict(xenforeignmemory_handle *fmem,
                                     domid_t domid)
 {
-    return xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_RESTRICT, &domid) < 0
-        ? xs__neg_errno() : 0;
+    return xs_sys_rc(xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_RESTRICT,
+                                  &domid));
 }
 
 /*
@@ -259,10 +258,11 @@ int osdep_xenforeignmemory_restrict(xenforeignmemory_handle *fmem,
 static int is_unimplemented(xenforeignmemory_handle *fmem, int err)
 {
     if (fmem->unimpl_errno == 0) {
-        if (xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_UNIMPLEMENTED, NULL) < 0)
-            fmem->unimpl_errno = errno > 0 ? errno : -1;
-        else
-            fmem->unimpl_errno = -1;    /* broken driver: accepts anything */
+        int64_t r = xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_UNIMPLEMENTED,
+                                 NULL);
+
+        /* r >= 0: a broken driver that accepts anything */
+        fmem->unimpl_errno = r < 0 ? (int)-r : -1;
     }
     return fmem->unimpl_errno == err;
 }
@@ -280,22 +280,24 @@ int osdep_xenforeignmemory_map_resource(xenforeignmemory_handle *fmem,
     size_t bytes = fres->nr_frames << XS_PAGE_SHIFT;    /* checked */
     int query = fres->addr == NULL && fres->nr_frames == 0;
 
+    int64_t rc;
+
     if (!query) {
-        void *p = xs_sys_mmap(fres->addr, bytes, fres->prot,
-                              fres->flags | MAP_SHARED, fmem->fd, 0);
+        void *p;
 
-        if (p == MAP_FAILED) {
-            int rc = xs__neg_errno();
-
-            xtl_log(fmem->logger, XTL_ERROR, -rc, CTX, "mmap failed");
-            return rc;
+        rc = xs_sys_mmap(fres->addr, bytes, fres->prot,
+                         fres->flags | MAP_SHARED, fmem->fd, 0, &p);
+        if (rc < 0) {
+            xtl_log(fmem->logger, XTL_ERROR, (int)-rc, CTX, "mmap failed");
+            return (int)rc;
         }
         fres->addr = p;
         r.addr = (uint64_t)(uintptr_t)p;
     }
 
-    if (xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_MMAP_RESOURCE, &r) < 0) {
-        int e = errno > 0 ? errno : EIO;
+    rc = xs_sys_ioctl(fmem->fd, XS_IOCTL_PRIVCMD_MMAP_RESOURCE, &r);
+    if (rc < 0) {
+        int e = (int)-rc;
 
         /*
          * QEMU falls back to legacy ioreq pages on exactly EOPNOTSUPP, so
@@ -329,6 +331,5 @@ int osdep_xenforeignmemory_unmap_resource(xenforeignmemory_handle *fmem,
     (void)fmem;
     if (!fres->addr)
         return 0;
-    return xs_sys_munmap(fres->addr, fres->nr_frames << XS_PAGE_SHIFT) < 0
-        ? xs__neg_errno() : 0;
+    return xs_sys_munmap(fres->addr, fres->nr_frames << XS_PAGE_SHIFT);
 }

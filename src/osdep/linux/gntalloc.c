@@ -38,7 +38,7 @@ int osdep_gntshr_open(struct xengntdev_handle *h)
     int fd = xs_sys_open(GNTALLOC_DEV, O_RDWR | O_CLOEXEC);
 
     if (fd < 0)
-        return xs__neg_errno();
+        return fd;
     xs__toolcore_publish_fd(&h->fd, fd);
     return 0;
 }
@@ -55,8 +55,7 @@ static void dealloc(struct xengntdev_handle *h, uint64_t index, uint32_t count)
     };
 
     /* Its failure changes nothing for the caller: the pages are mapped. */
-    XS_PRESERVE_ERRNO(xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_DEALLOC_GREF,
-                                   &arg));
+    (void)xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_DEALLOC_GREF, &arg);
 }
 
 int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
@@ -90,16 +89,15 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
     a->flags = writable ? XS_GNTALLOC_FLAG_WRITABLE : 0;
     a->count = count;
 
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_ALLOC_GREF, a) < 0) {
-        rc = xs__neg_errno();
+    rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_ALLOC_GREF, a));
+    if (rc < 0) {
         gs_log(h, -rc, "ioctl ALLOC_GREF");
         goto out;
     }
 
-    addr = xs_sys_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
-                       h->fd, (off_t)a->index);
-    if (addr == MAP_FAILED) {
-        rc = xs__neg_errno();
+    rc = xs_sys_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+                     h->fd, (off_t)a->index, &addr);
+    if (rc < 0) {
         gs_log(h, -rc, "mmap of shared pages");
         dealloc(h, a->index, count);
         goto out;
@@ -114,12 +112,12 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
         notify.event_channel_port = notify_port;
         notify.action |= XS_UNMAP_NOTIFY_SEND_EVENT;
     }
-    if (notify.action
-        && xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_SET_UNMAP_NOTIFY,
-                        &notify) < 0) {
-        rc = xs__neg_errno();
+    if (notify.action)
+        rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_SET_UNMAP_NOTIFY,
+                                    &notify));
+    if (rc < 0) {
         gs_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
-        xs__munmap_keep_errno(addr, bytes);
+        xs_sys_munmap(addr, bytes);
         dealloc(h, a->index, count);
         goto out;
     }
@@ -128,6 +126,7 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
     /* Release at unmap time: the mapping now holds the pages. */
     dealloc(h, a->index, count);
     *addrp = addr;
+    rc = 0;
 out:
     if (a != (void *)stackbuf)
         free(a);
@@ -138,7 +137,5 @@ int osdep_gntshr_unshare(struct xengntdev_handle *h, void *addr,
                          uint32_t count)
 {
     (void)h;
-    if (xs_sys_munmap(addr, (size_t)count << XS_PAGE_SHIFT) < 0)
-        return xs__neg_errno();
-    return 0;
+    return xs_sys_munmap(addr, (size_t)count << XS_PAGE_SHIFT);
 }

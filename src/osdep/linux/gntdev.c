@@ -52,7 +52,7 @@ int osdep_gnttab_open(struct xengntdev_handle *h)
     int fd = xs_sys_open(GNTDEV_DEV, O_RDWR | O_CLOEXEC);
 
     if (fd < 0)
-        return xs__neg_errno();
+        return fd;
     xs__toolcore_publish_fd(&h->fd, fd);
     return 0;
 }
@@ -65,18 +65,18 @@ int osdep_gnttab_close(struct xengntdev_handle *h)
 int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count)
 {
     struct xs_ioctl_gntdev_set_max_grants arg = { .count = count };
+    int rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_MAX_GRANTS,
+                                    &arg));
 
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_MAX_GRANTS, &arg) < 0) {
-        /* Newer kernels dropped the ioctl and have no limit to set. */
-        if (errno == ENOTTY)
-            return 0;
-        gt_log(h, errno, "ioctl SET_MAX_GRANTS");
-        return xs__neg_errno();
-    }
-    return 0;
+    /* Newer kernels dropped the ioctl and have no limit to set. */
+    if (rc == -ENOTTY)
+        return 0;
+    if (rc < 0)
+        gt_log(h, -rc, "ioctl SET_MAX_GRANTS");
+    return rc < 0 ? rc : 0;
 }
 
-/* Give slots back to the device; errno is kept for the caller's error. */
+/* Give slots back to the device (on an error path: its result is moot). */
 static void release_slots(struct xengntdev_handle *h, uint64_t index,
                           uint32_t count)
 {
@@ -84,22 +84,19 @@ static void release_slots(struct xengntdev_handle *h, uint64_t index,
         .index = index, .count = count,
     };
 
-    XS_PRESERVE_ERRNO(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF,
-                                   &arg));
+    (void)xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF, &arg);
 }
 
-static void *mmap_slots(struct xengntdev_handle *h, size_t bytes, int prot,
-                        uint64_t index)
+static int mmap_slots(struct xengntdev_handle *h, size_t bytes, int prot,
+                      uint64_t index, void **addr)
 {
     for (int tries = 0; ; tries++) {
-        void *addr = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd,
-                                 (off_t)index);
+        int rc = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd,
+                             (off_t)index, addr);
 
-        if (addr != MAP_FAILED || errno != EAGAIN
-            || tries >= MAP_EAGAIN_RETRIES)
-            return addr;
+        if (rc != -EAGAIN || tries >= MAP_EAGAIN_RETRIES)
+            return rc;
         xs_sys_usleep(MAP_EAGAIN_SLEEP_US);
-        errno = EAGAIN;
     }
 }
 
@@ -136,15 +133,14 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
         map->refs[i].ref = refs[i];
     }
 
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_MAP_GRANT_REF, map) < 0) {
-        rc = xs__neg_errno();
+    rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_MAP_GRANT_REF, map));
+    if (rc < 0) {
         gt_log(h, -rc, "ioctl MAP_GRANT_REF");
         goto out;
     }
 
-    addr = mmap_slots(h, bytes, prot, map->index);
-    if (addr == MAP_FAILED) {
-        rc = xs__neg_errno();
+    rc = mmap_slots(h, bytes, prot, map->index, &addr);
+    if (rc < 0) {
         gt_log(h, -rc, "mmap of granted pages");
         release_slots(h, map->index, count);
         goto out;
@@ -159,17 +155,19 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
         notify.event_channel_port = notify_port;
         notify.action |= XS_UNMAP_NOTIFY_SEND_EVENT;
     }
-    if (notify.action
-        && xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &notify) < 0) {
-        rc = xs__neg_errno();
+    if (notify.action)
+        rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_UNMAP_NOTIFY,
+                                    &notify));
+    if (rc < 0) {
         gt_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
-        xs__munmap_keep_errno(addr, bytes);
+        xs_sys_munmap(addr, bytes);
         release_slots(h, map->index, count);
         goto out;
     }
 
     xs__gntmap_insert(h, node, addr, count, map->index);
     *addrp = addr;
+    rc = 0;
 out:
     if (map != (void *)stackbuf)
         free(map);
@@ -181,6 +179,7 @@ int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count)
     struct xs_ioctl_gntdev_unmap_grant_ref unmap = { 0 };
     struct xs_gnt_mapping *m = xs__gntmap_take(h, addr);
     size_t bytes = (size_t)count << XS_PAGE_SHIFT;
+    int rc;
 
     if (m) {
         if (m->count != count) {
@@ -195,25 +194,26 @@ int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count)
             .vaddr = (uintptr_t)addr,
         };
 
-        if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q) < 0)
-            return xs__neg_errno();
+        rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR,
+                                    &q));
+        if (rc < 0)
+            return rc;
         if (q.count != count)
             return -EINVAL;
         unmap.index = q.offset;
     }
     unmap.count = count;
 
-    if (xs_sys_munmap(addr, bytes) < 0) {
-        int rc = xs__neg_errno();
-
+    rc = xs_sys_munmap(addr, bytes);
+    if (rc < 0) {
         if (m)      /* still mapped: keep knowing about it */
             xs__gntmap_insert(h, m, m->addr, m->count, m->index);
         return rc;
     }
     free(m);
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap) < 0)
-        return xs__neg_errno();
-    return 0;
+    rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF,
+                                &unmap));
+    return rc < 0 ? rc : 0;
 }
 
 int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
@@ -223,7 +223,7 @@ int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
         .count = count, .segments = segs,
     };
 
-    int rc = xs_sys_ioctl_r(h->fd, XS_IOCTL_GNTDEV_GRANT_COPY, &arg);
+    int rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GRANT_COPY, &arg));
 
     if (rc < 0) {
         gt_log(h, -rc, "ioctl GRANT_COPY");
@@ -257,14 +257,14 @@ int osdep_gnttab_dmabuf_exp_from_refs(struct xengntdev_handle *h,
     arg->count = count;
     arg->domid = domid;
     memcpy(arg->refs, refs, (size_t)count * sizeof(uint32_t));
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS, arg) < 0) {
-        rc = xs__neg_errno();
+    rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS,
+                                arg));
+    if (rc < 0)
         gt_log(h, -rc, "ioctl DMABUF_EXP_FROM_REFS");
-    } else {
+    else
         *fd = arg->fd;
-    }
     free(arg);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 int osdep_gnttab_dmabuf_exp_wait_released(struct xengntdev_handle *h,
@@ -274,17 +274,16 @@ int osdep_gnttab_dmabuf_exp_wait_released(struct xengntdev_handle *h,
         .fd = fd, .wait_to_ms = wait_to_ms,
     };
 
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED,
-                     &arg) < 0) {
-        /* The buffer is already gone: that is what the caller waits for. */
-        if (errno == ENOENT) {
-            errno = 0;
-            return 0;
-        }
-        gt_log(h, errno, "ioctl DMABUF_EXP_WAIT_RELEASED");
-        return xs__neg_errno();
-    }
-    return 0;
+    int rc = xs_sys_rc(xs_sys_ioctl(h->fd,
+                                    XS_IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED,
+                                    &arg));
+
+    /* The buffer is already gone: that is what the caller waits for. */
+    if (rc == -ENOENT)
+        return 0;
+    if (rc < 0)
+        gt_log(h, -rc, "ioctl DMABUF_EXP_WAIT_RELEASED");
+    return rc < 0 ? rc : 0;
 }
 
 int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
@@ -306,23 +305,23 @@ int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
     arg->fd = fd;
     arg->count = count;
     arg->domid = domid;
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_TO_REFS, arg) < 0) {
-        rc = xs__neg_errno();
+    rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_TO_REFS,
+                                arg));
+    if (rc < 0)
         gt_log(h, -rc, "ioctl DMABUF_IMP_TO_REFS");
-    } else {
+    else
         memcpy(refs, arg->refs, (size_t)count * sizeof(uint32_t));
-    }
     free(arg);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 int osdep_gnttab_dmabuf_imp_release(struct xengntdev_handle *h, uint32_t fd)
 {
     struct xs_ioctl_gntdev_dmabuf_imp_release arg = { .fd = fd, .reserved = 0 };
+    int rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_RELEASE,
+                                    &arg));
 
-    if (xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_RELEASE, &arg) < 0) {
-        gt_log(h, errno, "ioctl DMABUF_IMP_RELEASE");
-        return xs__neg_errno();
-    }
-    return 0;
+    if (rc < 0)
+        gt_log(h, -rc, "ioctl DMABUF_IMP_RELEASE");
+    return rc < 0 ? rc : 0;
 }

@@ -14,7 +14,7 @@ int xs__privcmd_open(void)
 {
     int fd = xs_sys_open(PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
 
-    if (fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
+    if (fd == -ENOENT || fd == -ENXIO || fd == -ENODEV)
         fd = xs_sys_open(PRIVCMD_PROC, O_RDWR | O_CLOEXEC);
-    return fd < 0 ? xs__neg_errno() : fd;
+    return fd;
 }

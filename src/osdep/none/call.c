@@ -26,12 +26,13 @@ int osdep_xencall_probe_bufdev(xencall_handle *xcall)
     return -EOPNOTSUPP;
 }
 
-long osdep_hypercall(xencall_handle *xcall, unsigned int op,
-                     const uint64_t args[5])
+int osdep_hypercall(xencall_handle *xcall, unsigned int op,
+                    const uint64_t args[5], long *result)
 {
     (void)xcall;
     (void)op;
     (void)args;
+    (void)result;
     return -EOPNOTSUPP;
 }
 

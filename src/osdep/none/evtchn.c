@@ -20,12 +20,7 @@ int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags)
 /* An fd adopted by xenevtchn_fdopen is still a descriptor to release. */
 int osdep_evtchn_close(xenevtchn_handle *xce)
 {
-    int fd = xce->fd;
-
-    if (fd < 0)
-        return 0;
-    xce->fd = -1;
-    return xs_sys_close(fd) < 0 ? xs__neg_errno() : 0;
+    return xs__close_fd(&xce->fd);
 }
 
 int osdep_evtchn_restrict(xenevtchn_handle *xce, domid_t domid)
