@@ -9,6 +9,7 @@
 #include "call_private.h"
 #include "xs_internal.h"
 #include "xtl_private.h"
+#include "osdep/sys.h"
 
 /*
  * xentoolcore_restrict_all(): privcmd cannot be narrowed for raw
@@ -24,6 +25,12 @@ static int call_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
     if (xentoolcore__restrict_by_dup2_null(xcall->buf_fd) < 0)
         return -1;
     return xentoolcore__restrict_by_dup2_null(xcall->fd);
+}
+
+int xs__xencall_neuter(xencall_handle *xcall)
+{
+    return xs__toolcore_restrict_one(&xcall->tc_ah, 0) < 0
+        ? xs__neg_errno() : 0;
 }
 
 XS_API xencall_handle *xencall_open(struct xentoollog_logger *logger,
@@ -66,12 +73,13 @@ XS_API xencall_handle *xencall_open(struct xentoollog_logger *logger,
         errno = -rc;
         return NULL;
     }
+    xs__toolcore_publish_fd(&xcall->fd, rc);
     return xcall;
 }
 
 XS_API int xencall_close(xencall_handle *xcall)
 {
-    int rc;
+    int rc, rc2;
 
     if (!xcall)
         return 0;
@@ -81,7 +89,10 @@ XS_API int xencall_close(xencall_handle *xcall)
      * restrict_all still seeing this handle would dup2 over them.
      */
     xentoolcore__deregister_active_handle(&xcall->tc_ah);
-    rc = osdep_xencall_close(xcall);
+    rc = xs__close_fd(&xcall->buf_fd);
+    rc2 = xs__close_fd(&xcall->fd);
+    if (rc == 0)
+        rc = rc2;           /* report the first failure */
     xs__call_cache_release(xcall);
     pthread_mutex_destroy(&xcall->lock);
     free(xcall);

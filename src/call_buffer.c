@@ -11,6 +11,7 @@
 #include "call_private.h"
 #include "xs_internal.h"
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 
 /*
  * xencall_alloc_buffer() puts this in front of the caller's bytes.  16
@@ -80,6 +81,52 @@ static void *cache_take(xencall_handle *xcall, size_t nr_pages,
     return p;
 }
 
+/*
+ * The buffer device is opened at the first allocation, which may come
+ * after the handle was restricted: the restrict callback then had no
+ * buffer device to neuter.  The probe stored the descriptor under the
+ * registry lock, which the callback holds, so either the callback saw it
+ * or its flag is visible here.  Neuter it as the callback would have: a
+ * restricted handle then answers as upstream's, whose buffer device was
+ * opened at xencall_open() and so restricted with the rest.  If that
+ * fails, the device is closed again rather than left usable.
+ */
+static int restrict_late_bufdev(xencall_handle *xcall)
+{
+    int fd = xcall->buf_fd, rc;
+
+    if (xcall->bufdev != XS_BUFDEV_OPEN ||
+        !__atomic_load_n(&xcall->restricted, __ATOMIC_SEQ_CST) ||
+        xentoolcore__restrict_by_dup2_null(fd) == 0)
+        return 0;
+    rc = xs__neg_errno();
+    xs__toolcore_publish_fd(&xcall->buf_fd, -1);
+    xs_sys_close(fd);
+    xcall->bufdev = XS_BUFDEV_UNKNOWN;
+    return rc;
+}
+
+/*
+ * Under the lock: open the buffer device if the kernel has one.  0 with
+ * xcall->bufdev known, or -errno (still unknown: a later allocation
+ * tries again).  The descriptor is published under toolcore's lock, as
+ * restrict_all reads it.
+ */
+static int probe_bufdev(xencall_handle *xcall)
+{
+    int fd = osdep_xencall_open_bufdev(xcall);
+
+    if (fd == -ENOENT) {
+        xcall->bufdev = XS_BUFDEV_ABSENT;
+        return 0;
+    }
+    if (fd < 0)
+        return fd;
+    xs__toolcore_publish_fd(&xcall->buf_fd, fd);
+    xcall->bufdev = XS_BUFDEV_OPEN;
+    return restrict_late_bufdev(xcall);
+}
+
 /* Under the lock: keep p if there is room; 1 if kept. */
 static int cache_put(xencall_handle *xcall, void *p, size_t nr_pages,
                      size_t dirty)
@@ -123,31 +170,6 @@ static void clear_buffer(void *p, size_t len)
 }
 
 /*
- * The buffer device is opened at the first allocation, which may come
- * after the handle was restricted: the restrict callback then had no
- * buffer device to neuter.  The probe stored the descriptor under the
- * registry lock, which the callback holds, so either the callback saw it
- * or its flag is visible here.  Neuter it as the callback would have: a
- * restricted handle then answers as upstream's, whose buffer device was
- * opened at xencall_open() and so restricted with the rest.  If that
- * fails, the device is closed again rather than left usable.
- */
-static int restrict_late_bufdev(xencall_handle *xcall)
-{
-    int fd = xcall->buf_fd, rc;
-
-    if (xcall->bufdev != XS_BUFDEV_OPEN ||
-        !__atomic_load_n(&xcall->restricted, __ATOMIC_SEQ_CST) ||
-        xentoolcore__restrict_by_dup2_null(fd) == 0)
-        return 0;
-    rc = xs__neg_errno();
-    xs__toolcore_publish_fd(&xcall->buf_fd, -1);
-    xs_sys_close(fd);
-    xcall->bufdev = XS_BUFDEV_UNKNOWN;
-    return rc;
-}
-
-/*
  * Hand out nr_pages pages whose first `need` bytes are zero (the caller's
  * part; SIZE_MAX for all of them).  *dirty_out: how many leading bytes
  * may be non-zero once the caller is done, if it writes only its part.
@@ -172,11 +194,8 @@ static int alloc_pages(xencall_handle *xcall, size_t nr_pages, size_t need,
      * open).  A missing device means locked anonymous memory; any other
      * error fails this allocation (upstream fails xencall_open()).
      */
-    if (!p && xcall->bufdev == XS_BUFDEV_UNKNOWN) {
-        rc = osdep_xencall_probe_bufdev(xcall);
-        if (rc == 0)
-            rc = restrict_late_bufdev(xcall);
-    }
+    if (!p && xcall->bufdev == XS_BUFDEV_UNKNOWN)
+        rc = probe_bufdev(xcall);
     if (!p && rc == 0)
         rc = osdep_alloc_pages(xcall, nr_pages, &p);
     if (rc < 0)
@@ -280,7 +299,7 @@ XS_API int xencall_buffers_never_fault(xencall_handle *xcall)
     lock(xcall);
     /* Not known yet: find out now (a failure just means "no"). */
     if (xcall->bufdev == XS_BUFDEV_UNKNOWN)
-        (void)osdep_xencall_probe_bufdev(xcall);
+        (void)probe_bufdev(xcall);
     r = xcall->bufdev == XS_BUFDEV_OPEN;
     unlock(xcall);
     errno = saved;

@@ -62,18 +62,21 @@ struct xencall_handle {
     struct xs_call_cache_stats stats;
 };
 
-/* --- osdep: every function returns 0 / a result, or -errno --- */
-
-/* Open the privileged-command device into xcall->fd. */
-int osdep_xencall_open(xencall_handle *xcall);
-/* Close whatever is open (privcmd and buffer device). */
-int osdep_xencall_close(xencall_handle *xcall);
 /*
- * Probe/open the buffer device: sets xcall->bufdev to XS_BUFDEV_OPEN or
- * XS_BUFDEV_ABSENT and returns 0, or returns -errno (state unchanged).
- * Called with the handle lock held.
+ * --- osdep: every function returns 0 / a result, or -errno ---
+ * The API layer (call.c, call_buffer.c) publishes the descriptors these
+ * open into xcall->fd and xcall->buf_fd and closes them; the backend
+ * reads them.
  */
-int osdep_xencall_probe_bufdev(xencall_handle *xcall);
+
+/* Open the privileged-command device; the new descriptor. */
+int osdep_xencall_open(xencall_handle *xcall);
+/*
+ * Open the hypercall-buffer device; the new descriptor, or -ENOENT when
+ * the kernel has none (buffers then come from locked anonymous memory).
+ * Called with the handle lock held, at the first buffer allocation.
+ */
+int osdep_xencall_open_bufdev(xencall_handle *xcall);
 /*
  * One hypercall: 0 with the result in *result, or -errno.  The result
  * is what upstream's backend for the OS returns (on Linux the int libc's
@@ -86,6 +89,14 @@ int osdep_hypercall(xencall_handle *xcall, unsigned int op,
 int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out);
 /* Release pages from osdep_alloc_pages(). */
 void osdep_free_pages(xencall_handle *xcall, void *p, size_t nr_pages);
+
+/*
+ * Make xcall useless now, as xentoolcore_restrict_all() would (both
+ * descriptors replaced by /dev/null), under toolcore's lock so that no
+ * descriptor is published meanwhile: for a handle that owns an internal
+ * xencall handle and is restricted on its own (devicemodel).  0/-errno.
+ */
+int xs__xencall_neuter(xencall_handle *xcall);
 
 /* --- buffer layer (call_buffer.c) --- */
 void xs__call_cache_init(xencall_handle *xcall);

@@ -1,7 +1,7 @@
 /*
- * devicemodel.c - libxendevicemodel API: argument checks, building each
- * struct xen_dm_op, and the hypercall fallback for kernels without
- * IOCTL_PRIVCMD_DM_OP.
+ * devicemodel.c - libxendevicemodel API: handle life cycle, argument
+ * checks, building each struct xen_dm_op (the backend carries it to Xen
+ * by whatever transport the kernel offers).
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  */
@@ -18,14 +18,16 @@
 #include "devicemodel_private.h"
 #include "xs_internal.h"
 #include "xtl_private.h"
+#include "osdep/sys.h"
 
 /*
- * xentoolcore_restrict_all(): narrow privcmd to domid.  In hypercall
- * mode there is nothing to narrow (as upstream, report success).  In
- * every mode `restricted' is set first, so no xencall handle is opened
- * afterwards; one already open is neutered by its own callback.  (Called
- * with the registry lock held: taking dmod->lock here could deadlock
- * with xs__dm_xcall(), which registers a handle under it.)
+ * xentoolcore_restrict_all(): narrow privcmd to domid.  A transport that
+ * cannot be narrowed (the hypercall path) is made useless instead, as
+ * upstream's restrict_all makes the xencall handle its hypercalls go
+ * through.  In every case `restricted' is set first, so no xencall
+ * handle is opened afterwards; one already open is neutered by its own
+ * callback.  (Called with the registry lock held: taking dmod->lock here
+ * could deadlock with xs__dm_xcall(), which registers a handle under it.)
  */
 static int dm_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
@@ -36,8 +38,10 @@ static int dm_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
     if (dmod->fd < 0)
         return 0;
     rc = osdep_xendevicemodel_restrict(dmod, domid);
-    if (rc == -EOPNOTSUPP)
-        return 0;
+    if (rc == -EOPNOTSUPP) {
+        __atomic_store_n(&dmod->revoked, 1, __ATOMIC_SEQ_CST);
+        return xentoolcore__restrict_by_dup2_null(dmod->fd);
+    }
     return xs__ret(rc);
 }
 
@@ -65,28 +69,14 @@ XS_API xendevicemodel_handle *xendevicemodel_open(
     if (rc < 0) {
         xtl_log(dmod->logger, XTL_ERROR, -rc, "xendevicemodel",
                 "Could not obtain handle on privileged command interface");
-        goto fail;
+        xentoolcore__deregister_active_handle(&dmod->tc_ah);
+        pthread_mutex_destroy(&dmod->lock);
+        free(dmod);
+        errno = -rc;
+        return NULL;
     }
-    /*
-     * Without privcmd the hypercall path is certain, and upstream fails
-     * the open when xencall cannot be opened: open it now in that case
-     * only (upstream opens one for every handle).
-     */
-    if (dmod->fd < 0) {
-        dmod->xcall = xencall_open(dmod->logger, 0);
-        if (!dmod->xcall) {
-            rc = xs__neg_errno();
-            goto fail;
-        }
-    }
+    xs__toolcore_publish_fd(&dmod->fd, rc);
     return dmod;
-
-fail:
-    xentoolcore__deregister_active_handle(&dmod->tc_ah);
-    pthread_mutex_destroy(&dmod->lock);
-    free(dmod);
-    errno = -rc;
-    return NULL;
 }
 
 XS_API int xendevicemodel_close(xendevicemodel_handle *dmod)
@@ -97,7 +87,7 @@ XS_API int xendevicemodel_close(xendevicemodel_handle *dmod)
         return 0;
     /* Deregister first: a restrict_all must not touch a reused fd. */
     xentoolcore__deregister_active_handle(&dmod->tc_ah);
-    rc = osdep_xendevicemodel_close(dmod);
+    rc = xs__close_fd(&dmod->fd);
     if (dmod->xcall && xencall_close(dmod->xcall) < 0)
         rc2 = xs__neg_errno();
     pthread_mutex_destroy(&dmod->lock);
@@ -121,9 +111,8 @@ XS_API int xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)
      */
     pthread_mutex_lock(&dmod->lock);
     __atomic_store_n(&dmod->restricted, 1, __ATOMIC_SEQ_CST);
-    if (dmod->xcall &&
-        xs__toolcore_restrict_one(&dmod->xcall->tc_ah, domid) < 0)
-        rc = xs__neg_errno();
+    if (dmod->xcall)
+        rc = xs__xencall_neuter(dmod->xcall);
     pthread_mutex_unlock(&dmod->lock);
     return xs__ret(rc);
 }
@@ -152,63 +141,13 @@ int xs__dm_xcall(xendevicemodel_handle *dmod, xencall_handle **out)
     return rc;
 }
 
-/*
- * __HYPERVISOR_dm_op(domid, nr_bufs, bufs): Xen reads every buffer from
- * hypercall-safe memory, so each one is bounced through xencall buffers
- * and copied back on success.
- */
-static int dm_op_hypercall(xendevicemodel_handle *dmod, domid_t domid,
-                           unsigned int nr_bufs, struct xs_dm_buf *bufs)
-{
-    xencall_handle *xcall;
-    xen_dm_op_buf_t *xbufs;
-    void *bounce[2] = { NULL, NULL };
-    unsigned int i;
-    int rc = xs__dm_xcall(dmod, &xcall);
-
-    if (rc < 0)
-        return rc;
-    if (nr_bufs > XS_ARRAY_SIZE(bounce))
-        return -EINVAL;
-    xbufs = xencall_alloc_buffer(xcall, nr_bufs * sizeof(*xbufs));
-    if (!xbufs) {
-        rc = xs__neg_errno();
-        goto out;
-    }
-    for (i = 0; i < nr_bufs; i++) {
-        bounce[i] = xencall_alloc_buffer(xcall, bufs[i].size);
-        if (!bounce[i]) {
-            rc = xs__neg_errno();
-            goto out;
-        }
-        memcpy(bounce[i], bufs[i].ptr, bufs[i].size);
-        set_xen_guest_handle(xbufs[i].h, bounce[i]);
-        xbufs[i].size = bufs[i].size;
-    }
-    if (xencall3(xcall, __HYPERVISOR_dm_op, domid, nr_bufs,
-                 (uint64_t)(uintptr_t)xbufs) < 0) {
-        rc = xs__neg_errno();
-        goto out;
-    }
-    for (i = 0; i < nr_bufs; i++)
-        memcpy(bufs[i].ptr, bounce[i], bufs[i].size);
-    rc = 0;
-out:
-    for (i = 0; i < nr_bufs; i++)
-        xencall_free_buffer(xcall, bounce[i]);
-    xencall_free_buffer(xcall, xbufs);
-    return rc;
-}
-
 /* Issue op (bufs[0]) and optional extra buffers; 0 or -errno. */
 static int dm_op(xendevicemodel_handle *dmod, domid_t domid,
                  unsigned int nr_bufs, struct xs_dm_buf *bufs)
 {
-    int rc = osdep_xendevicemodel_op(dmod, domid, nr_bufs, bufs);
-
-    if (rc == XS_DM_USE_HYPERCALL)
-        rc = dm_op_hypercall(dmod, domid, nr_bufs, bufs);
-    return rc;
+    if (__atomic_load_n(&dmod->revoked, __ATOMIC_SEQ_CST))
+        return -EPERM;
+    return osdep_xendevicemodel_op(dmod, domid, nr_bufs, bufs);
 }
 
 static int dm_op1(xendevicemodel_handle *dmod, domid_t domid,

@@ -15,17 +15,20 @@
 
 #include "toolcore_private.h"
 
-/* How DM ops reach Xen; decided lazily, at the first operation. */
+/*
+ * How DM ops reach Xen: the backend's choice, kept in the handle for it
+ * (decided lazily, at the first operation, on Linux).
+ */
 enum xs_dm_mode {
     XS_DM_UNKNOWN = 0,      /* privcmd open, DM_OP support not known yet */
-    XS_DM_IOCTL,            /* IOCTL_PRIVCMD_DM_OP works */
-    XS_DM_HYPERCALL,        /* kernel lacks it: __HYPERVISOR_dm_op via xencall */
+    XS_DM_IOCTL,            /* the kernel's DM_OP request works */
+    XS_DM_HYPERCALL,        /* kernel lacks it: __HYPERVISOR_dm_op instead */
 };
 
 struct xendevicemodel_handle {
     Xentoolcore__Active_Handle tc_ah;
     xentoollog_logger *logger;
-    int fd;                     /* privcmd, or -1 (hypercall mode) */
+    int fd;                     /* privcmd; -1 while not open */
     int mode;                   /* enum xs_dm_mode, accessed atomically */
     /*
      * The xencall handle (DM_OP fallback in hypercall mode, and the raw
@@ -36,6 +39,11 @@ struct xendevicemodel_handle {
     pthread_mutex_t lock;
     xencall_handle *xcall;
     int restricted;
+    /*
+     * restrict_all found a transport it cannot narrow (accessed
+     * atomically): every op is EPERM from then on.
+     */
+    int revoked;
 };
 
 /* One buffer of a DM op; bufs[0] is the struct xen_dm_op. */
@@ -44,19 +52,26 @@ struct xs_dm_buf {
     size_t size;
 };
 
-/* Returned by osdep_xendevicemodel_op: "no DM_OP ioctl, use a hypercall". */
-#define XS_DM_USE_HYPERCALL 1
+/* The most buffers one op has (the op and track_dirty_vram's bitmap). */
+#define XS_DM_MAX_BUFS 2
 
 /*
- * Open privcmd into dmod->fd.  When the kernel has no privcmd node the
- * back end sets fd -1 and mode XS_DM_HYPERCALL and returns 0.
+ * Open the device DM ops go through: the new descriptor, which the API
+ * layer publishes into dmod->fd and closes.  The backend sets dmod->mode
+ * for itself.
  */
 int osdep_xendevicemodel_open(xendevicemodel_handle *dmod);
-int osdep_xendevicemodel_close(xendevicemodel_handle *dmod);
-/* 0, -errno, or XS_DM_USE_HYPERCALL. */
+/*
+ * One DM op of nr_bufs (<= XS_DM_MAX_BUFS) buffers: 0 or -errno.  The
+ * backend picks the transport (the kernel's DM_OP request, or the dm_op
+ * hypercall where the kernel lacks it) and copies results back.
+ */
 int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
                             unsigned int nr_bufs, struct xs_dm_buf *bufs);
-/* -EOPNOTSUPP in hypercall mode. */
+/*
+ * Narrow the device to domid: 0 or -errno; -EOPNOTSUPP when the
+ * transport cannot be narrowed (the hypercall path).
+ */
 int osdep_xendevicemodel_restrict(xendevicemodel_handle *dmod,
                                   domid_t domid);
 

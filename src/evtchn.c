@@ -11,6 +11,7 @@
 
 #include "xs_internal.h"
 #include "xtl_private.h"
+#include "osdep/sys.h"
 #include "evtchn_private.h"
 
 /*
@@ -67,6 +68,7 @@ XS_API xenevtchn_handle *xenevtchn_open(struct xentoollog_logger *logger,
         errno = -rc;
         return NULL;
     }
+    xs__toolcore_publish_fd(&xce->fd, rc);
     return xce;
 }
 
@@ -104,7 +106,7 @@ XS_API int xenevtchn_close(xenevtchn_handle *xce)
      * is harmless.
      */
     xentoolcore__deregister_active_handle(&xce->tc_ah);
-    rc = osdep_evtchn_close(xce);
+    rc = xs__close_fd(&xce->fd);
     free(xce);              /* never the logger: it is not ours */
     return xs__ret(rc);
 }

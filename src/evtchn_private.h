@@ -3,10 +3,12 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  *
- * src/evtchn.c owns the handle's life cycle and argument checks; the
- * osdep_evtchn_* functions (src/osdep/<os>/evtchn.c) talk to the kernel.
- * Every osdep function returns 0 or a non-negative result (a port) on
- * success and -errno on failure.
+ * src/evtchn.c owns the handle's life cycle (it registers the handle,
+ * publishes the descriptor the backend opened, closes it) and the
+ * argument checks; the osdep_evtchn_* functions (src/osdep/<os>/) talk
+ * to the kernel on xce->fd.  Every osdep function returns 0 or a
+ * non-negative result (a port, a descriptor) on success and -errno on
+ * failure.
  */
 #ifndef XS_EVTCHN_PRIVATE_H
 #define XS_EVTCHN_PRIVATE_H
@@ -23,10 +25,8 @@ struct xenevtchn_handle {
     int fd;                     /* -1 while not open */
 };
 
-/* Open the device into xce->fd; flags are already validated. */
+/* Open the device; the new descriptor.  flags are already validated. */
 int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags);
-/* close() the device; returns close()'s result as 0 / -errno. */
-int osdep_evtchn_close(xenevtchn_handle *xce);
 int osdep_evtchn_restrict(xenevtchn_handle *xce, domid_t domid);
 int osdep_evtchn_notify(xenevtchn_handle *xce, evtchn_port_t port);
 int osdep_evtchn_bind_unbound_port(xenevtchn_handle *xce, uint32_t domid);

@@ -14,6 +14,7 @@
 
 #include "xs_internal.h"
 #include "xtl_private.h"
+#include "osdep/sys.h"
 #include "foreignmemory_private.h"
 
 static int fmem_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
@@ -50,6 +51,7 @@ xenforeignmemory_open(xentoollog_logger *logger, unsigned open_flags)
         errno = -rc;
         return NULL;
     }
+    xs__toolcore_publish_fd(&fmem->fd, rc);
     return fmem;
 }
 
@@ -67,7 +69,7 @@ XS_API int xenforeignmemory_close(xenforeignmemory_handle *fmem)
      * which is harmless because it is going away.
      */
     xentoolcore__deregister_active_handle(&fmem->tc_ah);
-    rc = osdep_xenforeignmemory_close(fmem);
+    rc = xs__close_fd(&fmem->fd);
     free(fmem);
     return xs__ret(rc);
 }

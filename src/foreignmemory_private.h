@@ -44,10 +44,11 @@ struct xenforeignmemory_resource_handle {
     int flags;
 };
 
-/* Open the privileged-command device into fmem->fd. */
+/*
+ * Open the privileged-command device: the new descriptor, which the API
+ * layer publishes into fmem->fd and closes.
+ */
 int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem);
-/* Close fmem->fd (if open); the close() result. */
-int osdep_xenforeignmemory_close(xenforeignmemory_handle *fmem);
 
 /*
  * Map num frames of dom at *addr (a hint, or a fixed address when flags

@@ -11,6 +11,7 @@
 
 #include "xs_internal.h"
 #include "xtl_private.h"
+#include "osdep/sys.h"
 #include "gnttab_private.h"
 
 /*
@@ -50,11 +51,11 @@ xs__gntdev_handle_open(struct xentoollog_logger *logger,
         errno = -rc;
         return NULL;
     }
+    xs__toolcore_publish_fd(&h->fd, rc);
     return h;
 }
 
-int xs__gntdev_handle_close(struct xengntdev_handle *h,
-                            int (*osdep_close)(struct xengntdev_handle *h))
+int xs__gntdev_handle_close(struct xengntdev_handle *h)
 {
     int rc;
 
@@ -62,7 +63,7 @@ int xs__gntdev_handle_close(struct xengntdev_handle *h,
         return 0;
     /* Deregister before the fd number can be reused: see xenevtchn_close. */
     xentoolcore__deregister_active_handle(&h->tc_ah);
-    rc = osdep_close(h);
+    rc = xs__close_fd(&h->fd);
     /* Live mappings outlive the handle, as upstream; only our records go
      * (a gntshr handle has none). */
     xs__gntmap_clear(h);

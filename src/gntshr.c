@@ -26,7 +26,7 @@ XS_API xengntshr_handle *xengntshr_open(struct xentoollog_logger *logger,
 
 XS_API int xengntshr_close(xengntshr_handle *xgs)
 {
-    return xs__gntdev_handle_close(xgs, osdep_gntshr_close);
+    return xs__gntdev_handle_close(xgs);
 }
 
 XS_API int xengntshr_fd(xengntshr_handle *xgs)

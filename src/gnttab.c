@@ -21,7 +21,7 @@ XS_API xengnttab_handle *xengnttab_open(struct xentoollog_logger *logger,
 
 XS_API int xengnttab_close(xengnttab_handle *xgt)
 {
-    return xs__gntdev_handle_close(xgt, osdep_gnttab_close);
+    return xs__gntdev_handle_close(xgt);
 }
 
 XS_API int xengnttab_fd(xengnttab_handle *xgt)
@@ -43,6 +43,7 @@ static void *grant_map(xengnttab_handle *xgt, uint32_t count,
     struct xs_gnt_mapping *node;
     size_t bytes;
     void *addr = NULL;
+    uint64_t cookie;
     int rc;
 
     /*
@@ -59,9 +60,11 @@ static void *grant_map(xengnttab_handle *xgt, uint32_t count,
     if (!node)
         return NULL;
     rc = osdep_gnttab_grant_map(xgt, count, domids, domids_stride, refs, prot,
-                                notify_offset, notify_port, node, &addr);
+                                notify_offset, notify_port, &addr, &cookie);
     if (rc < 0)
         free(node);
+    else
+        xs__gntmap_insert(xgt, node, addr, count, cookie);
     return xs__ret_ptr(addr, rc);
 }
 
@@ -100,13 +103,29 @@ XS_API void *xengnttab_map_grant_ref_notify(xengnttab_handle *xgt,
 XS_API int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
                            uint32_t count)
 {
+    struct xs_gnt_mapping *m;
     size_t bytes;
+    int rc, unmapped = 0;
 
     if (!start_address || xs__pages_to_bytes(count, &bytes)) {
         errno = EINVAL;
         return -1;
     }
-    return xs__ret(osdep_gnttab_unmap(xgt, start_address, count));
+    m = xs__gntmap_take(xgt, start_address);
+    if (m && m->count != count) {
+        /* Only whole mappings can be unmapped (the kernel's rule). */
+        xs__gntmap_insert(xgt, m, m->addr, m->count, m->cookie);
+        errno = EINVAL;
+        return -1;
+    }
+    /* Not one of ours as far as we know: the backend asks the kernel. */
+    rc = osdep_gnttab_unmap(xgt, start_address, count, m ? &m->cookie : NULL,
+                            &unmapped);
+    if (m && !unmapped)     /* still mapped: keep knowing about it */
+        xs__gntmap_insert(xgt, m, m->addr, m->count, m->cookie);
+    else
+        free(m);
+    return xs__ret(rc);
 }
 
 XS_API int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,

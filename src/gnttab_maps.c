@@ -3,9 +3,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  *
- * Upstream asks the kernel (IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR) for the
- * cookie of a mapping at every unmap; remembering it here saves that
- * ioctl.  A handle rarely holds more than a few hundred mappings at once
+ * Upstream asks the kernel (Linux: IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR) for
+ * the cookie of a mapping at every unmap; remembering the cookie the
+ * backend reported at map time saves that ioctl.  A handle rarely holds more than a few hundred mappings at once
  * (QEMU's map cache, a backend's rings), so a list is enough; the newest
  * mapping, the likeliest to be unmapped next, is found first.
  */
@@ -25,13 +25,13 @@ static int overlaps(const struct xs_gnt_mapping *m, void *addr, uint32_t count)
 }
 
 void xs__gntmap_insert(struct xengntdev_handle *h, struct xs_gnt_mapping *node,
-                       void *addr, uint32_t count, uint64_t index)
+                       void *addr, uint32_t count, uint64_t cookie)
 {
     struct xs_gnt_mapping **pp, *stale = NULL;
 
     node->addr = addr;
     node->count = count;
-    node->index = index;
+    node->cookie = cookie;
 
     pthread_mutex_lock(&h->maps_lock);
     for (pp = &h->maps; *pp; ) {

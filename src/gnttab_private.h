@@ -25,14 +25,14 @@
 
 /*
  * One mapping this handle made: where it is, how many pages, and the
- * kernel's cookie for it (the gntdev index), so that unmapping needs no
- * round trip to ask the kernel.
+ * kernel's cookie for it (Linux: the gntdev index), so that unmapping
+ * needs no round trip to ask the kernel.
  */
 struct xs_gnt_mapping {
     struct xs_gnt_mapping *next;
     void *addr;
     uint32_t count;
-    uint64_t index;
+    uint64_t cookie;
 };
 
 struct xengntdev_handle {
@@ -51,9 +51,8 @@ struct xengntdev_handle {
 struct xengntdev_handle *
 xs__gntdev_handle_open(struct xentoollog_logger *logger,
                        int (*osdep_open)(struct xengntdev_handle *h));
-/* NULL is 0; else deregister, osdep_close, drop records, free. */
-int xs__gntdev_handle_close(struct xengntdev_handle *h,
-                            int (*osdep_close)(struct xengntdev_handle *h));
+/* NULL is 0; else deregister, close the device, drop records, free. */
+int xs__gntdev_handle_close(struct xengntdev_handle *h);
 
 /* ---- mapping bookkeeping (src/gnttab_maps.c) ------------------------- */
 
@@ -64,7 +63,7 @@ int xs__gntdev_handle_close(struct xengntdev_handle *h,
  * otherwise) and is dropped.
  */
 void xs__gntmap_insert(struct xengntdev_handle *h, struct xs_gnt_mapping *node,
-                       void *addr, uint32_t count, uint64_t index);
+                       void *addr, uint32_t count, uint64_t cookie);
 /*
  * Remove and return the record that starts at addr, or NULL.  The caller
  * owns the node and either frees it or gives it back with insert.
@@ -76,21 +75,34 @@ void xs__gntmap_clear(struct xengntdev_handle *h);
 
 /* ---- the kernel back end -------------------------------------------- */
 
+/*
+ * Open the device: the new descriptor, which the API layer publishes
+ * into h->fd and closes.  The backend keeps no record of what it maps:
+ * it reports a mapping and its kernel cookie, and is handed the cookie
+ * back at unmap.
+ */
 int osdep_gnttab_open(struct xengntdev_handle *h);
-int osdep_gnttab_close(struct xengntdev_handle *h);
 int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count);
 /*
  * Map count grants: the domid of ref i is domids[i * domids_stride]
  * (stride 0: one domid for all).  notify_offset / notify_port as the
- * public notify call, XS_GNT_NO_NOTIFY for none.  node is recorded on
- * success and untouched on failure.
+ * public notify call, XS_GNT_NO_NOTIFY for none.  On success *addr is
+ * the mapping and *cookie what the kernel needs to unmap it.
  */
 int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
                            const uint32_t *domids, uint32_t domids_stride,
                            const uint32_t *refs, int prot,
                            uint32_t notify_offset, evtchn_port_t notify_port,
-                           struct xs_gnt_mapping *node, void **addr);
-int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count);
+                           void **addr, uint64_t *cookie);
+/*
+ * Unmap the count pages at addr.  cookie: what grant_map reported for
+ * exactly this mapping, or NULL when the API layer has no record of it
+ * (the backend then asks the kernel, as upstream does).  *unmapped is
+ * set once the pages have left the address space: a failure after that
+ * point (the kernel's release) leaves them gone all the same.
+ */
+int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count,
+                       const uint64_t *cookie, int *unmapped);
 int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
                             xengnttab_grant_copy_segment_t *segs);
 int osdep_gnttab_dmabuf_exp_from_refs(struct xengntdev_handle *h,
@@ -104,8 +116,8 @@ int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
                                     uint32_t *refs);
 int osdep_gnttab_dmabuf_imp_release(struct xengntdev_handle *h, uint32_t fd);
 
+/* The sharing device: the new descriptor (see osdep_gnttab_open). */
 int osdep_gntshr_open(struct xengntdev_handle *h);
-int osdep_gntshr_close(struct xengntdev_handle *h);
 int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
                        uint32_t count, uint32_t *refs, int writable,
                        uint32_t notify_offset, evtchn_port_t notify_port,

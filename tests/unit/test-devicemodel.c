@@ -499,11 +499,13 @@ static void test_fallback_hypercall(void **state)
     assert_int_equal(errno, EOPNOTSUPP);
     assert_int_equal(xendevicemodel_close(d), 0);
 
-    /* no privcmd node at all: xencall (via /proc/xen/privcmd) at open */
+    /* no privcmd node at all: hypercalls through /proc/xen/privcmd */
     setup(NULL);
     no_privcmd_dev = 1;
     d = open_ok();
-    assert_string_equal(fake_sys_call_at(2)->path, "/proc/xen/privcmd");
+    assert_int_equal(fake_sys_count_all(), 2);
+    assert_string_equal(fake_sys_call_at(1)->path, "/proc/xen/privcmd");
+    assert_int_equal(fake_sys_call_at(1)->flags, O_RDWR | O_CLOEXEC);
     assert_int_equal(xendevicemodel_nr_vcpus(d, 9, &vcpus), 0);
     assert_int_equal(n_hypercalls, 1);
     assert_int_equal(xendevicemodel_close(d), 0);
@@ -513,22 +515,26 @@ static void test_fallback_faults(void **state)
 {
     xendevicemodel_handle *d = open_ok();
     unsigned int vcpus = 0;
-    int nopen;
+    int nioctl;
 
     (void)state;
     dm_op_missing = 1;
-    /* xencall open fails: the op fails with its errno */
-    nopen = fake_sys_count(FAKE_OPEN);
-    fake_sys_fail_nth(FAKE_OPEN, nopen + 1, EACCES);
-    errno = 0;
-    assert_int_equal(xendevicemodel_nr_vcpus(d, 9, &vcpus), -1);
-    assert_int_equal(errno, EACCES);
-    /* buffer mmap fails */
+    /* the bounce memory cannot be had: the op fails with its errno */
     fake_sys_fail_nth(FAKE_MMAP, 1, ENOMEM);
     errno = 0;
     assert_int_equal(xendevicemodel_nr_vcpus(d, 9, &vcpus), -1);
     assert_int_equal(errno, ENOMEM);
+    assert_int_equal(n_hypercalls, 0);
+    assert_int_equal(fake_sys_live_mappings(), 0);
+    /* the hypercall fails: its errno, the bounce memory released */
+    nioctl = fake_sys_count(FAKE_IOCTL);
+    fake_sys_fail_nth(FAKE_IOCTL, nioctl + 1, EFAULT);
+    errno = 0;
+    assert_int_equal(xendevicemodel_nr_vcpus(d, 9, &vcpus), -1);
+    assert_int_equal(errno, EFAULT);
+    assert_int_equal(fake_sys_live_mappings(), 0);
     assert_int_equal(xendevicemodel_nr_vcpus(d, 9, &vcpus), 0);
+    assert_int_equal(vcpus, 3);
     assert_int_equal(xendevicemodel_close(d), 0);
 }
 

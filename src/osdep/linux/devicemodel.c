@@ -1,20 +1,25 @@
 /*
- * linux/devicemodel.c - device-model operations through privcmd's
- * IOCTL_PRIVCMD_DM_OP (Linux >= 4.11).
+ * linux/devicemodel.c - device-model operations through privcmd: the
+ * IOCTL_PRIVCMD_DM_OP ioctl (Linux >= 4.11), or, where the kernel lacks
+ * it, the dm_op hypercall through privcmd with every buffer bounced
+ * through locked memory.  The backend picks the transport; the API
+ * layer only sees 0 or -errno.
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+
+#include <xen/xen.h>
+#include <xen/hvm/dm_op.h>
 
 #include "devicemodel_private.h"
 #include "xs_internal.h"
 #include "osdep/sys.h"
-#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "osdep/linux/privcmd.h"
-
 
 static int get_mode(xendevicemodel_handle *dmod)
 {
@@ -30,28 +35,22 @@ int osdep_xendevicemodel_open(xendevicemodel_handle *dmod)
 {
     int fd = xs_sys_open(PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
 
-    if (fd < 0) {
-        /* No privcmd node: upstream silently uses the hypercall path. */
-        if (fd == -ENOENT || fd == -ENXIO || fd == -ENODEV) {
-            dmod->fd = -1;
-            set_mode(dmod, XS_DM_HYPERCALL);
-            return 0;
-        }
+    /*
+     * No privcmd node: upstream silently issues dm_op hypercalls through
+     * xencall, which also tries the /proc/xen file; so do we.
+     */
+    if (xs__privcmd_node_missing(fd)) {
+        fd = xs_sys_open(PRIVCMD_PROC, O_RDWR | O_CLOEXEC);
+        set_mode(dmod, XS_DM_HYPERCALL);
         return fd;
     }
-    xs__toolcore_publish_fd(&dmod->fd, fd);
     /*
      * Upstream probes DM_OP here (one more ioctl per open).  We find out
      * at the first operation instead: most failures prove the ioctl
      * exists, and only an ENOTTY/EINVAL answer needs the probe.
      */
     set_mode(dmod, XS_DM_UNKNOWN);
-    return 0;
-}
-
-int osdep_xendevicemodel_close(xendevicemodel_handle *dmod)
-{
-    return xs__close_fd(&dmod->fd);
+    return fd;
 }
 
 /*
@@ -71,17 +70,12 @@ static int dm_op_present(xendevicemodel_handle *dmod)
     return r >= 0 || (r != -ENOTTY && r != -EINVAL);
 }
 
-int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
-                            unsigned int nr_bufs, struct xs_dm_buf *bufs)
+/* The op through IOCTL_PRIVCMD_DM_OP: 0 or -errno. */
+static int dm_op_ioctl(xendevicemodel_handle *dmod, domid_t domid,
+                       unsigned int nr_bufs, struct xs_dm_buf *bufs)
 {
-    struct xs_privcmd_dm_op_buf kbufs[2];
+    struct xs_privcmd_dm_op_buf kbufs[XS_DM_MAX_BUFS];
     struct xs_privcmd_dm_op op;
-    int mode = get_mode(dmod), rc;
-
-    if (mode == XS_DM_HYPERCALL)
-        return XS_DM_USE_HYPERCALL;
-    if (nr_bufs > XS_ARRAY_SIZE(kbufs))
-        return -EINVAL;
 
     for (unsigned int i = 0; i < nr_bufs; i++) {
         kbufs[i].uptr = bufs[i].ptr;
@@ -90,18 +84,76 @@ int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
     op.dom = domid;
     op.num = (uint16_t)nr_bufs;
     op.ubufs = kbufs;
+    return xs_sys_rc(xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &op));
+}
 
-    rc = xs_sys_rc(xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &op));
-    if (rc >= 0) {
+/*
+ * __HYPERVISOR_dm_op(domid, nr_bufs, bufs) through privcmd: Xen reads
+ * the buffer list and every buffer from hypercall-safe memory, so all of
+ * them are laid out in one locked block (list first, each buffer 8-byte
+ * aligned after it) and copied back on success.  Kernels without DM_OP
+ * (< 4.11) predate the hypercall-buffer device, so locked anonymous
+ * memory is what upstream's xencall would use there too.
+ */
+static int dm_op_hypercall(xendevicemodel_handle *dmod, domid_t domid,
+                           unsigned int nr_bufs, struct xs_dm_buf *bufs)
+{
+    size_t off[XS_DM_MAX_BUFS], len = nr_bufs * sizeof(xen_dm_op_buf_t);
+    uint64_t args[5] = { domid, nr_bufs, 0, 0, 0 };
+    xen_dm_op_buf_t *list;
+    unsigned char *block;
+    long result;
+    int rc;
+
+    for (unsigned int i = 0; i < nr_bufs; i++) {
+        len = (len + 7) & ~(size_t)7;
+        off[i] = len;
+        if (__builtin_add_overflow(len, bufs[i].size, &len))
+            return -ENOMEM;
+    }
+    if (__builtin_add_overflow(len, XS_PAGE_SIZE - 1, &len))
+        return -ENOMEM;
+    len &= ~(XS_PAGE_SIZE - 1);
+    rc = xs__locked_pages_alloc(len, (void **)&block);
+    if (rc < 0)
+        return rc;
+    list = (xen_dm_op_buf_t *)block;
+    for (unsigned int i = 0; i < nr_bufs; i++) {
+        memcpy(block + off[i], bufs[i].ptr, bufs[i].size);
+        set_xen_guest_handle(list[i].h, block + off[i]);
+        list[i].size = bufs[i].size;
+    }
+    args[2] = (uint64_t)(uintptr_t)list;
+    rc = xs__privcmd_hypercall(dmod->fd, __HYPERVISOR_dm_op, args, &result);
+    /* the hypercall's own failure arrives as the ioctl's */
+    if (rc == 0) {
+        for (unsigned int i = 0; i < nr_bufs; i++)
+            memcpy(bufs[i].ptr, block + off[i], bufs[i].size);
+    }
+    xs__locked_pages_free(block, len);
+    return rc;
+}
+
+int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
+                            unsigned int nr_bufs, struct xs_dm_buf *bufs)
+{
+    int mode = get_mode(dmod), rc;
+
+    if (nr_bufs > XS_DM_MAX_BUFS)
+        return -EINVAL;
+    if (mode == XS_DM_HYPERCALL)
+        return dm_op_hypercall(dmod, domid, nr_bufs, bufs);
+
+    rc = dm_op_ioctl(dmod, domid, nr_bufs, bufs);
+    if (rc == 0) {
         if (mode == XS_DM_UNKNOWN)
             set_mode(dmod, XS_DM_IOCTL);
         return 0;
     }
-    if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL)) {
-        if (!dm_op_present(dmod)) {
-            set_mode(dmod, XS_DM_HYPERCALL);
-            return XS_DM_USE_HYPERCALL;
-        }
+    if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL) &&
+        !dm_op_present(dmod)) {
+        set_mode(dmod, XS_DM_HYPERCALL);
+        return dm_op_hypercall(dmod, domid, nr_bufs, bufs);
     }
     if (mode == XS_DM_UNKNOWN)
         set_mode(dmod, XS_DM_IOCTL);
@@ -117,7 +169,7 @@ int osdep_xendevicemodel_restrict(xendevicemodel_handle *dmod,
     if (mode == XS_DM_HYPERCALL)
         return -EOPNOTSUPP;
     rc = xs_sys_rc(xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_RESTRICT, &arg));
-    if (rc >= 0) {
+    if (rc == 0) {
         /* RESTRICT and DM_OP arrived in the same kernel (4.11). */
         if (mode == XS_DM_UNKNOWN)
             set_mode(dmod, XS_DM_IOCTL);

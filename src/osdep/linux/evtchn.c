@@ -13,7 +13,6 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
-#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "evtchn_private.h"
 
@@ -22,20 +21,11 @@
 int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags)
 {
     int oflags = O_RDWR;
-    int fd;
 
+    (void)xce;
     if (!(flags & XENEVTCHN_NO_CLOEXEC))
         oflags |= O_CLOEXEC;
-    fd = xs_sys_open(EVTCHN_DEV, oflags);
-    if (fd < 0)
-        return fd;
-    xs__toolcore_publish_fd(&xce->fd, fd);
-    return 0;
-}
-
-int osdep_evtchn_close(xenevtchn_handle *xce)
-{
-    return xs__close_fd(&xce->fd);
+    return xs_sys_open(EVTCHN_DEV, oflags);
 }
 
 /*

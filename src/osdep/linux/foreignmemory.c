@@ -22,7 +22,6 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
-#include "toolcore_private.h"
 #include "xen-linux-uapi.h"
 #include "privcmd.h"
 #include "foreignmemory_private.h"
@@ -61,23 +60,15 @@ int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem)
 {
     int fd = xs__privcmd_open();
 
-    if (fd < 0) {
+    if (fd < 0)
         xtl_log(fmem->logger, XTL_ERROR, -fd, CTX,
                 "failed to open the privcmd device");
-        return fd;
-    }
     /*
      * No IOCTL_PRIVCMD_UNIMPLEMENTED probe here (upstream makes one):
      * its answer only matters when resource mapping fails, so it is
      * asked then, once (see unimpl_errno).
      */
-    xs__toolcore_publish_fd(&fmem->fd, fd);
-    return 0;
-}
-
-int osdep_xenforeignmemory_close(xenforeignmemory_handle *fmem)
-{
-    return xs__close_fd(&fmem->fd);
+    return fd;
 }
 
 static int mmapbatch_v2(int fd, uint32_t dom, char *addr, size_t num,

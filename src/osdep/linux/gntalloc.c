@@ -17,7 +17,6 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
-#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "gnttab_private.h"
 
@@ -34,18 +33,9 @@ static void gs_log(struct xengntdev_handle *h, int err, const char *what)
 
 int osdep_gntshr_open(struct xengntdev_handle *h)
 {
+    (void)h;
     /* close-on-exec, unlike upstream: see docs/api/gnttab.md */
-    int fd = xs_sys_open(GNTALLOC_DEV, O_RDWR | O_CLOEXEC);
-
-    if (fd < 0)
-        return fd;
-    xs__toolcore_publish_fd(&h->fd, fd);
-    return 0;
-}
-
-int osdep_gntshr_close(struct xengntdev_handle *h)
-{
-    return xs__close_fd(&h->fd);
+    return xs_sys_open(GNTALLOC_DEV, O_RDWR | O_CLOEXEC);
 }
 
 static void dealloc(struct xengntdev_handle *h, uint64_t index, uint32_t count)

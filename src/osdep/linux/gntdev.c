@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-only
  *
  * MAP_GRANT_REF reserves slots in the device and returns their index,
- * which is then the mmap() offset.  We remember (addr, count, index) of
- * every mapping so that unmapping is munmap + UNMAP_GRANT_REF without
- * upstream's GET_OFFSET_FOR_VADDR round trip; an address we do not know
- * still takes upstream's path.
+ * which is then the mmap() offset.  The index is the mapping's cookie:
+ * the API layer records it, so that unmapping is munmap +
+ * UNMAP_GRANT_REF without upstream's GET_OFFSET_FOR_VADDR round trip; an
+ * address without a record still takes upstream's path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,6 @@
 
 #include "xs_internal.h"
 #include "osdep/sys.h"
-#include "toolcore_private.h"
 #include "osdep/linux/xen-linux-uapi.h"
 #include "gnttab_private.h"
 
@@ -49,17 +48,8 @@ static void gt_log(struct xengntdev_handle *h, int err, const char *what)
 
 int osdep_gnttab_open(struct xengntdev_handle *h)
 {
-    int fd = xs_sys_open(GNTDEV_DEV, O_RDWR | O_CLOEXEC);
-
-    if (fd < 0)
-        return fd;
-    xs__toolcore_publish_fd(&h->fd, fd);
-    return 0;
-}
-
-int osdep_gnttab_close(struct xengntdev_handle *h)
-{
-    return xs__close_fd(&h->fd);
+    (void)h;
+    return xs_sys_open(GNTDEV_DEV, O_RDWR | O_CLOEXEC);
 }
 
 int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count)
@@ -104,7 +94,7 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
                            const uint32_t *domids, uint32_t domids_stride,
                            const uint32_t *refs, int prot,
                            uint32_t notify_offset, evtchn_port_t notify_port,
-                           struct xs_gnt_mapping *node, void **addrp)
+                           void **addrp, uint64_t *cookie)
 {
     uint64_t stackbuf[MAP_ARG_STACK_BYTES / sizeof(uint64_t)];
     struct xs_ioctl_gntdev_map_grant_ref *map;
@@ -165,8 +155,8 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
         goto out;
     }
 
-    xs__gntmap_insert(h, node, addr, count, map->index);
     *addrp = addr;
+    *cookie = map->index;
     rc = 0;
 out:
     if (map != (void *)stackbuf)
@@ -174,46 +164,36 @@ out:
     return rc;
 }
 
-int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count)
+int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count,
+                       const uint64_t *cookie, int *unmapped)
 {
-    struct xs_ioctl_gntdev_unmap_grant_ref unmap = { 0 };
-    struct xs_gnt_mapping *m = xs__gntmap_take(h, addr);
+    struct xs_ioctl_gntdev_unmap_grant_ref unmap = { .count = count };
     size_t bytes = (size_t)count << XS_PAGE_SHIFT;
     int rc;
 
-    if (m) {
-        if (m->count != count) {
-            /* Only whole mappings can be unmapped (the kernel's rule). */
-            xs__gntmap_insert(h, m, m->addr, m->count, m->index);
-            return -EINVAL;
-        }
-        unmap.index = m->index;
+    if (cookie) {
+        unmap.index = *cookie;
     } else {
-        /* Not one of ours as far as we know: ask the kernel, as upstream. */
+        /* A mapping without a record: ask the kernel, as upstream. */
         struct xs_ioctl_gntdev_get_offset_for_vaddr q = {
             .vaddr = (uintptr_t)addr,
         };
 
-        rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR,
-                                    &q));
+        rc = xs_sys_rc(xs_sys_ioctl(h->fd,
+                                    XS_IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q));
         if (rc < 0)
             return rc;
         if (q.count != count)
             return -EINVAL;
         unmap.index = q.offset;
     }
-    unmap.count = count;
 
     rc = xs_sys_munmap(addr, bytes);
-    if (rc < 0) {
-        if (m)      /* still mapped: keep knowing about it */
-            xs__gntmap_insert(h, m, m->addr, m->count, m->index);
+    if (rc < 0)
         return rc;
-    }
-    free(m);
-    rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF,
-                                &unmap));
-    return rc < 0 ? rc : 0;
+    *unmapped = 1;
+    return xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF,
+                                  &unmap));
 }
 
 int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,

@@ -14,16 +14,10 @@ int osdep_xencall_open(xencall_handle *xcall)
     return -EOPNOTSUPP;
 }
 
-int osdep_xencall_close(xencall_handle *xcall)
+int osdep_xencall_open_bufdev(xencall_handle *xcall)
 {
     (void)xcall;
-    return 0;
-}
-
-int osdep_xencall_probe_bufdev(xencall_handle *xcall)
-{
-    (void)xcall;
-    return -EOPNOTSUPP;
+    return -ENOENT;
 }
 
 int osdep_hypercall(xencall_handle *xcall, unsigned int op,

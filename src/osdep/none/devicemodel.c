@@ -14,12 +14,6 @@ int osdep_xendevicemodel_open(xendevicemodel_handle *dmod)
     return -EOPNOTSUPP;
 }
 
-int osdep_xendevicemodel_close(xendevicemodel_handle *dmod)
-{
-    (void)dmod;
-    return 0;
-}
-
 int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
                             unsigned int nr_bufs, struct xs_dm_buf *bufs)
 {

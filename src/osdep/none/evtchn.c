@@ -7,20 +7,12 @@
  */
 #include <errno.h>
 
-#include "xs_internal.h"
-#include "osdep/sys.h"
 #include "evtchn_private.h"
 
 int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags)
 {
     (void)xce; (void)flags;
     return -EOPNOTSUPP;
-}
-
-/* An fd adopted by xenevtchn_fdopen is still a descriptor to release. */
-int osdep_evtchn_close(xenevtchn_handle *xce)
-{
-    return xs__close_fd(&xce->fd);
 }
 
 int osdep_evtchn_restrict(xenevtchn_handle *xce, domid_t domid)

@@ -16,12 +16,6 @@ int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem)
     return -EOPNOTSUPP;
 }
 
-int osdep_xenforeignmemory_close(xenforeignmemory_handle *fmem)
-{
-    (void)fmem;
-    return 0;
-}
-
 int osdep_xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom,
                                void *addr, int prot, int flags, size_t num,
                                const xen_pfn_t arr[], int err[], void **out)

@@ -12,8 +12,6 @@
 
 int osdep_gnttab_open(struct xengntdev_handle *h)
 { (void)h; return -EOPNOTSUPP; }
-int osdep_gnttab_close(struct xengntdev_handle *h)
-{ (void)h; return 0; }
 int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count)
 { (void)h; (void)count; return -EOPNOTSUPP; }
 
@@ -21,16 +19,20 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
                            const uint32_t *domids, uint32_t domids_stride,
                            const uint32_t *refs, int prot,
                            uint32_t notify_offset, evtchn_port_t notify_port,
-                           struct xs_gnt_mapping *node, void **addr)
+                           void **addr, uint64_t *cookie)
 {
     (void)h; (void)count; (void)domids; (void)domids_stride; (void)refs;
-    (void)prot; (void)notify_offset; (void)notify_port; (void)node;
-    (void)addr;
+    (void)prot; (void)notify_offset; (void)notify_port; (void)addr;
+    (void)cookie;
     return -EOPNOTSUPP;
 }
 
-int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count)
-{ (void)h; (void)addr; (void)count; return -EOPNOTSUPP; }
+int osdep_gnttab_unmap(struct xengntdev_handle *h, void *addr, uint32_t count,
+                       const uint64_t *cookie, int *unmapped)
+{
+    (void)h; (void)addr; (void)count; (void)cookie; (void)unmapped;
+    return -EOPNOTSUPP;
+}
 
 int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
                             xengnttab_grant_copy_segment_t *segs)
@@ -62,8 +64,6 @@ int osdep_gnttab_dmabuf_imp_release(struct xengntdev_handle *h, uint32_t fd)
 
 int osdep_gntshr_open(struct xengntdev_handle *h)
 { (void)h; return -EOPNOTSUPP; }
-int osdep_gntshr_close(struct xengntdev_handle *h)
-{ (void)h; return 0; }
 
 int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
                        uint32_t count, uint32_t *refs, int writable,
