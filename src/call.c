@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-only
  */
 #include <errno.h>
-#include <stdlib.h>
+#include <pthread.h>
 
 #include "call_private.h"
 #include "xs_internal.h"
@@ -16,16 +16,47 @@
  * hypercalls, so, as upstream, both descriptors are replaced by
  * /dev/null and the handle can only be closed afterwards.
  */
-static int call_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
+static int call_restrict_fn(struct xs_handle *h, domid_t domid)
 {
-    xencall_handle *xcall = (xencall_handle *)ah;
+    xencall_handle *xcall = (xencall_handle *)h;
 
     (void)domid;
+    /* a buffer device opened later is neutered too (call_buffer.c) */
     __atomic_store_n(&xcall->restricted, 1, __ATOMIC_SEQ_CST);
-    if (xentoolcore__restrict_by_dup2_null(xcall->buf_fd) < 0)
-        return -1;
-    return xentoolcore__restrict_by_dup2_null(xcall->fd);
+    if (xentoolcore__restrict_by_dup2_null(xcall->buf_fd) < 0 ||
+        xentoolcore__restrict_by_dup2_null(xcall->fd) < 0)
+        return xs__neg_errno();
+    return 0;
 }
+
+static int call_init(struct xs_handle *h)
+{
+    xencall_handle *xcall = (xencall_handle *)h;
+
+    xcall->buf_fd = -1;
+    xcall->bufdev = XS_BUFDEV_UNKNOWN;
+    xs__call_cache_init(xcall);
+    return -pthread_mutex_init(&xcall->lock, NULL);
+}
+
+/* The buffer device is closed after deregistration, as privcmd is. */
+static int call_fini(struct xs_handle *h)
+{
+    xencall_handle *xcall = (xencall_handle *)h;
+    int rc = xs__close_fd(&xcall->buf_fd);
+
+    pthread_mutex_destroy(&xcall->lock);
+    return rc;
+}
+
+static const struct xs_handle_type call_type = {
+    .size = sizeof(struct xencall_handle),
+    .restrict_fn = call_restrict_fn,
+    .init = call_init,
+    .fini = call_fini,
+    .log_context = "xencall",
+    .open_error = "Could not obtain handle on privileged command interface",
+};
 
 int xs__xencall_neuter(xencall_handle *xcall)
 {
@@ -36,67 +67,26 @@ int xs__xencall_neuter(xencall_handle *xcall)
 XS_API xencall_handle *xencall_open(struct xentoollog_logger *logger,
                                     unsigned open_flags)
 {
-    xencall_handle *xcall = calloc(1, sizeof(*xcall));
-    int rc;
+    xencall_handle *xcall = xs__handle_new(&call_type, logger);
 
     if (!xcall)
         return NULL;
-    xcall->logger = xs__logger_or_default(logger);
     xcall->flags = open_flags;
-    xcall->fd = -1;
-    xcall->buf_fd = -1;
-    xcall->bufdev = XS_BUFDEV_UNKNOWN;
-    xs__call_cache_init(xcall);
-    rc = pthread_mutex_init(&xcall->lock, NULL);
-    if (rc) {
-        free(xcall);
-        errno = rc;
-        return NULL;
-    }
-
-    /* Registered with fd == -1 first: a concurrent restrict_all is a no-op. */
-    xcall->tc_ah.restrict_callback = call_restrict_cb;
-    xentoolcore__register_active_handle(&xcall->tc_ah);
-
     /*
      * Only privcmd is opened here.  Upstream also opens the buffer device
      * now; we open it at the first buffer allocation (most handles of
      * short-lived tools never allocate one), saving two system calls.
      */
-    rc = osdep_xencall_open(xcall);
-    if (rc < 0) {
-        xtl_log(xcall->logger, XTL_ERROR, -rc, "xencall",
-                "Could not obtain handle on privileged command interface");
-        xentoolcore__deregister_active_handle(&xcall->tc_ah);
-        pthread_mutex_destroy(&xcall->lock);
-        free(xcall);
-        errno = -rc;
-        return NULL;
-    }
-    xs__toolcore_publish_fd(&xcall->fd, rc);
-    return xcall;
+    return xs__handle_opened(xcall, osdep_xencall_open(xcall));
 }
 
 XS_API int xencall_close(xencall_handle *xcall)
 {
-    int rc, rc2;
-
     if (!xcall)
         return 0;
-    /*
-     * Deregister before closing (upstream's race fix): once the fds are
-     * closed their numbers can be reused by another thread, and a
-     * restrict_all still seeing this handle would dup2 over them.
-     */
-    xentoolcore__deregister_active_handle(&xcall->tc_ah);
-    rc = xs__close_fd(&xcall->buf_fd);
-    rc2 = xs__close_fd(&xcall->fd);
-    if (rc == 0)
-        rc = rc2;           /* report the first failure */
+    /* cached buffers are memory only: no descriptor to race on */
     xs__call_cache_release(xcall);
-    pthread_mutex_destroy(&xcall->lock);
-    free(xcall);
-    return xs__ret(rc);
+    return xs__handle_close(xcall);
 }
 
 XS_API int xencall_fd(xencall_handle *xcall)

@@ -13,7 +13,7 @@
 #include <xencall.h>
 #include <xentoollog.h>
 
-#include "toolcore_private.h"
+#include "handle.h"
 
 /* State of the optional hypercall-buffer device (/dev/xen/hypercall). */
 enum xs_call_bufdev {
@@ -37,10 +37,8 @@ struct xs_call_cache_stats {
 };
 
 struct xencall_handle {
-    Xentoolcore__Active_Handle tc_ah;   /* restrict_all neuters the fds */
-    xentoollog_logger *logger;
+    XS_HANDLE_FIELDS                    /* privcmd in fd; see handle.h */
     unsigned flags;                     /* XENCALL_OPENFLAG_* */
-    int fd;                             /* privcmd, -1 when not open */
     int buf_fd;                         /* buffer device, -1 when not open */
     int bufdev;                         /* enum xs_call_bufdev */
     /*

@@ -17,82 +17,70 @@
 #include "call_private.h"
 #include "devicemodel_private.h"
 #include "xs_internal.h"
-#include "xtl_private.h"
-#include "osdep/sys.h"
 
 /*
  * xentoolcore_restrict_all(): narrow privcmd to domid.  A transport that
- * cannot be narrowed (the hypercall path) is made useless instead, as
+ * cannot be narrowed (the hypercall path) is revoked instead, as
  * upstream's restrict_all makes the xencall handle its hypercalls go
- * through.  In every case `restricted' is set first, so no xencall
- * handle is opened afterwards; one already open is neutered by its own
- * callback.  (Called with the registry lock held: taking dmod->lock here
- * could deadlock with xs__dm_xcall(), which registers a handle under it.)
+ * through useless.  In every case `restricted' is set first, so no
+ * xencall handle is opened afterwards; one already open is neutered by
+ * its own callback.  (Called with the registry lock held: taking
+ * dmod->lock here could deadlock with xs__dm_xcall(), which registers a
+ * handle under it.)
  */
-static int dm_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
+static int dm_restrict_fn(struct xs_handle *h, domid_t domid)
 {
-    xendevicemodel_handle *dmod = (xendevicemodel_handle *)ah;
+    xendevicemodel_handle *dmod = (xendevicemodel_handle *)h;
     int rc;
 
     __atomic_store_n(&dmod->restricted, 1, __ATOMIC_SEQ_CST);
-    if (dmod->fd < 0)
-        return 0;
     rc = osdep_xendevicemodel_restrict(dmod, domid);
-    if (rc == -EOPNOTSUPP) {
-        __atomic_store_n(&dmod->revoked, 1, __ATOMIC_SEQ_CST);
-        return xentoolcore__restrict_by_dup2_null(dmod->fd);
-    }
-    return xs__ret(rc);
+    if (rc != -EOPNOTSUPP)
+        return rc;
+    __atomic_store_n(&dmod->revoked, 1, __ATOMIC_SEQ_CST);
+    return xentoolcore__restrict_by_dup2_null(dmod->fd) < 0
+        ? xs__neg_errno() : 0;
 }
+
+static int dm_init(struct xs_handle *h)
+{
+    return -pthread_mutex_init(&((xendevicemodel_handle *)h)->lock, NULL);
+}
+
+static int dm_fini(struct xs_handle *h)
+{
+    xendevicemodel_handle *dmod = (xendevicemodel_handle *)h;
+    int rc = 0;
+
+    if (dmod->xcall && xencall_close(dmod->xcall) < 0)
+        rc = xs__neg_errno();
+    pthread_mutex_destroy(&dmod->lock);
+    return rc;
+}
+
+static const struct xs_handle_type dm_type = {
+    .size = sizeof(struct xendevicemodel_handle),
+    .restrict_fn = dm_restrict_fn,
+    .init = dm_init,
+    .fini = dm_fini,
+    .log_context = "xendevicemodel",
+    .open_error = "Could not obtain handle on privileged command interface",
+};
 
 XS_API xendevicemodel_handle *xendevicemodel_open(
     struct xentoollog_logger *logger, unsigned int open_flags)
 {
-    xendevicemodel_handle *dmod = calloc(1, sizeof(*dmod));
-    int rc;
+    xendevicemodel_handle *dmod = xs__handle_new(&dm_type, logger);
 
     (void)open_flags;
     if (!dmod)
         return NULL;
-    dmod->logger = xs__logger_or_default(logger);
-    dmod->fd = -1;
-    rc = pthread_mutex_init(&dmod->lock, NULL);
-    if (rc) {
-        free(dmod);
-        errno = rc;
-        return NULL;
-    }
-    dmod->tc_ah.restrict_callback = dm_restrict_cb;
-    xentoolcore__register_active_handle(&dmod->tc_ah);
-
-    rc = osdep_xendevicemodel_open(dmod);
-    if (rc < 0) {
-        xtl_log(dmod->logger, XTL_ERROR, -rc, "xendevicemodel",
-                "Could not obtain handle on privileged command interface");
-        xentoolcore__deregister_active_handle(&dmod->tc_ah);
-        pthread_mutex_destroy(&dmod->lock);
-        free(dmod);
-        errno = -rc;
-        return NULL;
-    }
-    xs__toolcore_publish_fd(&dmod->fd, rc);
-    return dmod;
+    return xs__handle_opened(dmod, osdep_xendevicemodel_open(dmod));
 }
 
 XS_API int xendevicemodel_close(xendevicemodel_handle *dmod)
 {
-    int rc, rc2 = 0;
-
-    if (!dmod)
-        return 0;
-    /* Deregister first: a restrict_all must not touch a reused fd. */
-    xentoolcore__deregister_active_handle(&dmod->tc_ah);
-    rc = xs__close_fd(&dmod->fd);
-    if (dmod->xcall && xencall_close(dmod->xcall) < 0)
-        rc2 = xs__neg_errno();
-    pthread_mutex_destroy(&dmod->lock);
-    free(dmod);
-    return xs__ret(rc < 0 ? rc : rc2);
+    return xs__handle_close(dmod);
 }
 
 XS_API int xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)

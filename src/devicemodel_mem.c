@@ -19,6 +19,7 @@
 
 #include "devicemodel_private.h"
 #include "xs_internal.h"
+#include "xcall_user.h"
 
 /*
  * hypercall op(cmd, arg): arg (size bytes) is copied into a hypercall
@@ -27,23 +28,11 @@
 static int raw_op(xendevicemodel_handle *dmod, unsigned int op,
                   unsigned int cmd, void *arg, size_t size)
 {
+    const uint64_t c = cmd;
     xencall_handle *xcall;
-    void *buf;
     int rc = xs__dm_xcall(dmod, &xcall);
 
-    if (rc < 0)
-        return rc;
-    buf = xencall_alloc_buffer(xcall, size);
-    if (!buf)
-        return xs__neg_errno();
-    memcpy(buf, arg, size);
-    rc = xencall2(xcall, op, cmd, (uint64_t)(uintptr_t)buf);
-    if (rc < 0)
-        rc = xs__neg_errno();
-    else
-        memcpy(arg, buf, size);
-    XS_PRESERVE_ERRNO(xencall_free_buffer(xcall, buf));
-    return rc;
+    return rc < 0 ? rc : xs__xencall_bounce(xcall, op, &c, arg, size);
 }
 
 int xs__dm_set_hvm_param(xendevicemodel_handle *dmod, domid_t domid,

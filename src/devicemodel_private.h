@@ -13,7 +13,7 @@
 #include <xendevicemodel.h>
 #include <xentoollog.h>
 
-#include "toolcore_private.h"
+#include "handle.h"
 
 /*
  * How DM ops reach Xen: the backend's choice, kept in the handle for it
@@ -26,9 +26,7 @@ enum xs_dm_mode {
 };
 
 struct xendevicemodel_handle {
-    Xentoolcore__Active_Handle tc_ah;
-    xentoollog_logger *logger;
-    int fd;                     /* privcmd; -1 while not open */
+    XS_HANDLE_FIELDS            /* privcmd in fd; see handle.h */
     int mode;                   /* enum xs_dm_mode, accessed atomically */
     /*
      * The xencall handle (DM_OP fallback in hypercall mode, and the raw

@@ -7,69 +7,38 @@
  * the logger is stored only because the handle owns one.
  */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "xs_internal.h"
-#include "xtl_private.h"
-#include "osdep/sys.h"
 #include "evtchn_private.h"
 
 /*
  * xentoolcore_restrict_all(): narrow the kernel handle to one domain
- * (the handle stays usable for that domain).  A handle whose device is
- * not open has nothing to restrict.
+ * (the handle stays usable for that domain).
  */
-static int evtchn_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
+static int evtchn_restrict_fn(struct xs_handle *h, domid_t domid)
 {
-    xenevtchn_handle *xce = (xenevtchn_handle *)ah;
-
-    if (xce->fd < 0)
-        return 0;
-    return xs__ret(osdep_evtchn_restrict(xce, domid));
+    return osdep_evtchn_restrict((xenevtchn_handle *)h, domid);
 }
 
-static xenevtchn_handle *handle_new(struct xentoollog_logger *logger, int fd)
-{
-    xenevtchn_handle *xce = calloc(1, sizeof(*xce));
-
-    if (!xce)
-        return NULL;
-    xce->logger = xs__logger_or_default(logger);
-    xce->fd = fd;
-    xce->tc_ah.restrict_callback = evtchn_restrict_cb;
-    return xce;
-}
+static const struct xs_handle_type evtchn_type = {
+    .size = sizeof(struct xenevtchn_handle),
+    .restrict_fn = evtchn_restrict_fn,
+};
 
 XS_API xenevtchn_handle *xenevtchn_open(struct xentoollog_logger *logger,
                                         unsigned int flags)
 {
     xenevtchn_handle *xce;
-    int rc;
 
     /* Unknown bits are refused before anything is allocated or opened. */
     if (flags & ~(unsigned int)XENEVTCHN_NO_CLOEXEC) {
         errno = EINVAL;
         return NULL;
     }
-    xce = handle_new(logger, -1);
+    xce = xs__handle_new(&evtchn_type, logger);
     if (!xce)
         return NULL;
-
-    /*
-     * Registered before the device is opened (fd is -1 until then, which
-     * the callback treats as nothing to do), so that a concurrent
-     * restrict_all can never miss a handle that is already usable.
-     */
-    xentoolcore__register_active_handle(&xce->tc_ah);
-    rc = osdep_evtchn_open(xce, flags);
-    if (rc < 0) {
-        xentoolcore__deregister_active_handle(&xce->tc_ah);
-        free(xce);
-        errno = -rc;
-        return NULL;
-    }
-    xs__toolcore_publish_fd(&xce->fd, rc);
-    return xce;
+    return xs__handle_opened(xce, osdep_evtchn_open(xce, flags));
 }
 
 /*
@@ -86,29 +55,15 @@ XS_API xenevtchn_handle *xenevtchn_fdopen(struct xentoollog_logger *logger,
         errno = EINVAL;
         return NULL;
     }
-    xce = handle_new(logger, fd);
-    if (!xce)
-        return NULL;
-    xentoolcore__register_active_handle(&xce->tc_ah);
+    xce = xs__handle_new(&evtchn_type, logger);
+    if (xce)
+        xs__handle_adopt(xce, fd);
     return xce;
 }
 
 XS_API int xenevtchn_close(xenevtchn_handle *xce)
 {
-    int rc;
-
-    if (!xce)
-        return 0;
-    /*
-     * Deregister first: once the fd is closed its number may be reused
-     * by another thread, and a concurrent restrict_all must never act on
-     * somebody else's descriptor.  Missing a handle that is being closed
-     * is harmless.
-     */
-    xentoolcore__deregister_active_handle(&xce->tc_ah);
-    rc = xs__close_fd(&xce->fd);
-    free(xce);              /* never the logger: it is not ours */
-    return xs__ret(rc);
+    return xs__handle_close(xce);   /* never the logger: it is not ours */
 }
 
 XS_API int xenevtchn_fd(xenevtchn_handle *xce)

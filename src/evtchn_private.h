@@ -16,13 +16,10 @@
 #include <xenevtchn.h>
 #include <xentoollog.h>
 
-#include "toolcore_private.h"
+#include "handle.h"
 
 struct xenevtchn_handle {
-    /* First, so the restrict callback can recover the handle. */
-    Xentoolcore__Active_Handle tc_ah;
-    xentoollog_logger *logger;  /* caller's, or the static default */
-    int fd;                     /* -1 while not open */
+    XS_HANDLE_FIELDS            /* the device in fd; see handle.h */
 };
 
 /* Open the device; the new descriptor.  flags are already validated. */

@@ -13,65 +13,36 @@
 #include <sys/mman.h>
 
 #include "xs_internal.h"
-#include "xtl_private.h"
-#include "osdep/sys.h"
 #include "foreignmemory_private.h"
 
-static int fmem_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
+static int fmem_restrict_fn(struct xs_handle *h, domid_t domid)
 {
-    xenforeignmemory_handle *fmem =
-        (xenforeignmemory_handle *)((char *)ah -
-                                    offsetof(xenforeignmemory_handle, tc_ah));
-
-    if (fmem->fd < 0)
-        return 0;
-    return xenforeignmemory_restrict(fmem, domid);
+    return osdep_xenforeignmemory_restrict((xenforeignmemory_handle *)h,
+                                           domid);
 }
+
+static const struct xs_handle_type fmem_type = {
+    .size = sizeof(struct xenforeignmemory_handle),
+    .restrict_fn = fmem_restrict_fn,
+    .log_context = "xenforeignmemory",
+    .open_error = "failed to open the privcmd device",
+};
 
 XS_API xenforeignmemory_handle *
 xenforeignmemory_open(xentoollog_logger *logger, unsigned open_flags)
 {
     xenforeignmemory_handle *fmem;
-    int rc;
 
     (void)open_flags;           /* upstream ignores them too */
-    fmem = calloc(1, sizeof(*fmem));
+    fmem = xs__handle_new(&fmem_type, logger);
     if (!fmem)
         return NULL;
-    fmem->fd = -1;
-    fmem->logger = xs__logger_or_default(logger);
-    /* Registered before the device is opened; the callback skips fd < 0. */
-    fmem->tc_ah.restrict_callback = fmem_restrict_cb;
-    xentoolcore__register_active_handle(&fmem->tc_ah);
-
-    rc = osdep_xenforeignmemory_open(fmem);
-    if (rc < 0) {
-        xentoolcore__deregister_active_handle(&fmem->tc_ah);
-        free(fmem);
-        errno = -rc;
-        return NULL;
-    }
-    xs__toolcore_publish_fd(&fmem->fd, rc);
-    return fmem;
+    return xs__handle_opened(fmem, osdep_xenforeignmemory_open(fmem));
 }
 
 XS_API int xenforeignmemory_close(xenforeignmemory_handle *fmem)
 {
-    int rc;
-
-    if (!fmem)
-        return 0;
-    /*
-     * Deregister first: once the fd is closed its number may be reused
-     * by another thread, and a concurrent xentoolcore_restrict_all()
-     * must never issue RESTRICT on somebody else's descriptor.  A
-     * restrict_all racing with close therefore may miss this handle,
-     * which is harmless because it is going away.
-     */
-    xentoolcore__deregister_active_handle(&fmem->tc_ah);
-    rc = xs__close_fd(&fmem->fd);
-    free(fmem);
-    return xs__ret(rc);
+    return xs__handle_close(fmem);
 }
 
 /* Checks shared by map and unmap: a count the kernel can take. */

@@ -16,13 +16,10 @@
 #include <xenforeignmemory.h>
 #include <xentoollog.h>
 
-#include "toolcore_private.h"
+#include "handle.h"
 
 struct xenforeignmemory_handle {
-    /* Registered with toolcore so xentoolcore_restrict_all() reaches us. */
-    Xentoolcore__Active_Handle tc_ah;
-    xentoollog_logger *logger;      /* the caller's, or the static default */
-    int fd;                         /* privcmd; -1 when not open */
+    XS_HANDLE_FIELDS                /* privcmd in fd; see handle.h */
     /*
      * The errno the driver answers for an ioctl it does not know (ENOTTY
      * on current Linux, EINVAL on old privcmd).  0 = not probed yet: the

@@ -21,12 +21,12 @@ XS_API xengntshr_handle *xengntshr_open(struct xentoollog_logger *logger,
                                         unsigned open_flags)
 {
     (void)open_flags;       /* ignored, as upstream */
-    return xs__gntdev_handle_open(logger, osdep_gntshr_open);
+    return xs__gntdev_open(logger, osdep_gntshr_open);
 }
 
 XS_API int xengntshr_close(xengntshr_handle *xgs)
 {
-    return xs__gntdev_handle_close(xgs);
+    return xs__handle_close(xgs);
 }
 
 XS_API int xengntshr_fd(xengntshr_handle *xgs)

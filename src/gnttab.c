@@ -16,12 +16,12 @@ XS_API xengnttab_handle *xengnttab_open(struct xentoollog_logger *logger,
                                         unsigned open_flags)
 {
     (void)open_flags;       /* ignored, as upstream */
-    return xs__gntdev_handle_open(logger, osdep_gnttab_open);
+    return xs__gntdev_open(logger, osdep_gnttab_open);
 }
 
 XS_API int xengnttab_close(xengnttab_handle *xgt)
 {
-    return xs__gntdev_handle_close(xgt);
+    return xs__handle_close(xgt);
 }
 
 XS_API int xengnttab_fd(xengnttab_handle *xgt)

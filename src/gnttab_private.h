@@ -18,7 +18,7 @@
 #include <xengnttab.h>
 #include <xentoollog.h>
 
-#include "toolcore_private.h"
+#include "handle.h"
 
 /* "No notification" for either notify argument. */
 #define XS_GNT_NO_NOTIFY ((uint32_t)-1)
@@ -36,23 +36,18 @@ struct xs_gnt_mapping {
 };
 
 struct xengntdev_handle {
-    /* First, so the restrict callback can recover the handle. */
-    Xentoolcore__Active_Handle tc_ah;
-    xentoollog_logger *logger;  /* caller's, or the static default */
-    int fd;
+    XS_HANDLE_FIELDS            /* the grant device in fd; see handle.h */
     /* gnttab only: the mappings made through this handle. */
     pthread_mutex_t maps_lock;  /* QEMU maps and unmaps from many threads */
     struct xs_gnt_mapping *maps;
 };
 
-/* ---- handle life cycle, both sides (src/gntdev_handle.c) ------------- */
+/* ---- the handle type both sides share (src/gntdev_handle.c) ---------- */
 
-/* calloc, register with toolcore, then osdep_open; NULL + errno on failure. */
+/* Open a handle of either side on the device osdep_open opens. */
 struct xengntdev_handle *
-xs__gntdev_handle_open(struct xentoollog_logger *logger,
-                       int (*osdep_open)(struct xengntdev_handle *h));
-/* NULL is 0; else deregister, close the device, drop records, free. */
-int xs__gntdev_handle_close(struct xengntdev_handle *h);
+xs__gntdev_open(xentoollog_logger *logger,
+                int (*osdep_open)(struct xengntdev_handle *h));
 
 /* ---- mapping bookkeeping (src/gnttab_maps.c) ------------------------- */
 

@@ -16,7 +16,7 @@
 #include <xen/hypfs.h>
 
 #include "xs_internal.h"
-#include "xtl_private.h"
+#include "xcall_user.h"
 #include "hypfs_private.h"
 
 #define READ_BUF_SIZE 4096      /* first guess, as upstream */
@@ -32,37 +32,24 @@ static long hypfs_op(xenhypfs_handle *h, unsigned int op, const void *path,
 XS_API xenhypfs_handle *xenhypfs_open(xentoollog_logger *logger,
                                       unsigned int open_flags)
 {
-    xenhypfs_handle *h = calloc(1, sizeof(*h));
-    int e;
+    xenhypfs_handle *h = xs__xcall_user_open(sizeof(*h), logger);
 
     if (!h)
         return NULL;
     h->flags = open_flags;
-    h->logger = xs__logger_or_default(logger);
-    h->xcall = xencall_open(h->logger, 0);
-    if (!h->xcall)
-        goto fail;
     /* Only version 1 exists; the probe fails where hypfs is absent. */
-    if (xencall1(h->xcall, __HYPERVISOR_hypfs_op, XEN_HYPFS_OP_get_version) < 0)
-        goto fail;
+    if (xencall1(h->xcall, __HYPERVISOR_hypfs_op, XEN_HYPFS_OP_get_version)
+        < 0) {
+        xs__xcall_user_close(h);        /* keeps the probe's errno */
+        return NULL;
+    }
     return h;
-
-fail:
-    e = errno;
-    xencall_close(h->xcall);
-    free(h);
-    errno = e;
-    return NULL;
 }
 
 XS_API int xenhypfs_close(xenhypfs_handle *h)
 {
-    if (!h)
-        return 0;
     /* upstream returns 0 whatever xencall_close says */
-    XS_PRESERVE_ERRNO(xencall_close(h->xcall));
-    free(h);
-    return 0;
+    return xs__xcall_user_close(h);
 }
 
 /* The path in hypercall memory; *len = its size with the NUL. */

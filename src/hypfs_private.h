@@ -20,12 +20,11 @@
 #include <xenhypfs.h>
 #include <xentoollog.h>
 
+#include "xcall_user.h"
+
 struct xenhypfs_handle {
-    xentoollog_logger *logger;
+    XS_XCALL_USER_FIELDS        /* see xcall_user.h */
     unsigned int flags;         /* stored, unused (as upstream) */
-    /* Upstream does not register hypfs handles with toolcore; the
-     * xencall handle inside registers itself. */
-    xencall_handle *xcall;
 };
 
 /* struct xen_hypfs_direntry as the hypervisor writes it. */

@@ -25,13 +25,10 @@
 #include <xen/version.h>
 
 #include "xs_internal.h"
-#include "xtl_private.h"
+#include "xcall_user.h"
 
 struct xenkexec_handle {
-    xentoollog_logger *logger;
-    /* The xencall handle registers itself with toolcore, so
-     * restrict_all neuters this handle too. */
-    xencall_handle *xcall;
+    XS_XCALL_USER_FIELDS        /* see xcall_user.h */
 };
 
 /* Xen's E820 entry: packed, 20 bytes (addr, size, type). */
@@ -40,51 +37,26 @@ struct xenkexec_handle {
 XS_API xenkexec_handle *xenkexec_open(xentoollog_logger *logger,
                                       unsigned int open_flags)
 {
-    xenkexec_handle *xk;
-
     if (open_flags) {               /* none defined yet */
         errno = EINVAL;
         return NULL;
     }
-    xk = calloc(1, sizeof(*xk));
-    if (!xk)
-        return NULL;
-    xk->logger = xs__logger_or_default(logger);
-    xk->xcall = xencall_open(xk->logger, 0);
-    if (!xk->xcall) {
-        XS_PRESERVE_ERRNO(free(xk));
-        return NULL;
-    }
-    return xk;
+    return xs__xcall_user_open(sizeof(xenkexec_handle), logger);
 }
 
 XS_API int xenkexec_close(xenkexec_handle *xk)
 {
-    if (!xk)
-        return 0;
-    XS_PRESERVE_ERRNO(xencall_close(xk->xcall));
-    free(xk);
-    return 0;
+    return xs__xcall_user_close(xk);
 }
 
 /* kexec_op(cmd, arg) with arg (size bytes) bounced through a buffer. */
 static int kexec_op(xenkexec_handle *xk, unsigned int cmd, void *arg,
                     size_t size)
 {
-    void *buf = xencall_alloc_buffer(xk->xcall, size);
-    int rc = 0;
+    const uint64_t c = cmd;
 
-    if (!buf)
-        return xs__neg_errno();
-    memcpy(buf, arg, size);
-    rc = xencall2(xk->xcall, __HYPERVISOR_kexec_op, cmd,
-                  (uint64_t)(uintptr_t)buf);
-    if (rc < 0)
-        rc = xs__neg_errno();
-    else
-        memcpy(arg, buf, size);
-    XS_PRESERVE_ERRNO(xencall_free_buffer(xk->xcall, buf));
-    return rc;
+    return xs__xencall_bounce(xk->xcall, __HYPERVISOR_kexec_op, &c, arg,
+                              size);
 }
 
 /* --- the hypervisor --------------------------------------------------- */
@@ -119,34 +91,31 @@ static size_t version_string_size(unsigned int which)
 XS_API int xenkexec_version_string(xenkexec_handle *xk, unsigned int which,
                                    char *buf, size_t len)
 {
+    /* room for the largest of the strings Xen fills */
+    union {
+        xen_extraversion_t extra;
+        xen_capabilities_info_t caps;
+        xen_changeset_info_t changeset;
+        xen_commandline_t cmdline;
+    } v;
+    const uint64_t cmd = which;
     size_t size = version_string_size(which), n;
-    char *hbuf;
     int rc;
 
     if (!xk || !size || (!buf && len))
         return xs__ret(-EINVAL);
-    hbuf = xencall_alloc_buffer(xk->xcall, size);
-    if (!hbuf)
-        return -1;
-    memset(hbuf, 0, size);
-    rc = xencall2(xk->xcall, __HYPERVISOR_xen_version, which,
-                  (uint64_t)(uintptr_t)hbuf);
-    if (rc < 0) {
-        rc = xs__neg_errno();
-        goto out;
-    }
+    memset(&v, 0, size);
+    rc = xs__xencall_bounce(xk->xcall, __HYPERVISOR_xen_version, &cmd, &v,
+                            size);
+    if (rc < 0)
+        return xs__ret(rc);
     /* Xen fills a fixed array and need not terminate a full one. */
-    n = strnlen(hbuf, size);
-    if (n >= len || n > INT_MAX) {
-        rc = -ERANGE;
-        goto out;
-    }
-    memcpy(buf, hbuf, n);
+    n = strnlen((const char *)&v, size);
+    if (n >= len || n > INT_MAX)
+        return xs__ret(-ERANGE);
+    memcpy(buf, &v, n);
     buf[n] = '\0';
-    rc = (int)n;
-out:
-    XS_PRESERVE_ERRNO(xencall_free_buffer(xk->xcall, hbuf));
-    return xs__ret(rc);
+    return (int)n;
 }
 
 /*
@@ -156,19 +125,16 @@ out:
  */
 static int memory_map_count(xenkexec_handle *xk, unsigned int *count)
 {
-    struct xen_memory_map *m = xencall_alloc_buffer(xk->xcall, sizeof(*m));
-    int rc = 0;
+    const uint64_t cmd = XENMEM_machine_memory_map;
+    struct xen_memory_map m;
+    int rc;
 
-    if (!m)
-        return xs__neg_errno();
-    memset(m, 0, sizeof(*m));
-    if (xencall2(xk->xcall, __HYPERVISOR_memory_op, XENMEM_machine_memory_map,
-                 (uint64_t)(uintptr_t)m) < 0)
-        rc = xs__neg_errno();
-    else
-        *count = m->nr_entries;
-    XS_PRESERVE_ERRNO(xencall_free_buffer(xk->xcall, m));
-    return rc;
+    memset(&m, 0, sizeof(m));
+    rc = xs__xencall_bounce(xk->xcall, __HYPERVISOR_memory_op, &cmd, &m,
+                            sizeof(m));
+    if (rc >= 0)
+        *count = m.nr_entries;
+    return rc < 0 ? rc : 0;
 }
 
 static int memory_map_fetch(xenkexec_handle *xk, unsigned int room,

@@ -24,46 +24,25 @@
 #include <xen/domctl.h>
 
 #include "xs_internal.h"
-#include "xtl_private.h"
+#include "xcall_user.h"
 
 struct xenmanage_handle {
-    xentoollog_logger *logger;
-    /* Not registered with toolcore (as upstream); the xencall handle
-     * registers itself. */
-    xencall_handle *xcall;
+    XS_XCALL_USER_FIELDS        /* see xcall_user.h */
 };
 
 XS_API xenmanage_handle *xenmanage_open(xentoollog_logger *logger,
                                         unsigned int open_flags)
 {
-    xenmanage_handle *h;
-
     if (open_flags) {               /* no flags are defined */
         errno = EINVAL;
         return NULL;
     }
-    h = calloc(1, sizeof(*h));
-    if (!h)
-        return NULL;
-    h->logger = xs__logger_or_default(logger);
-    h->xcall = xencall_open(h->logger, 0);
-    if (!h->xcall) {
-        int e = errno;
-
-        free(h);
-        errno = e;
-        return NULL;
-    }
-    return h;
+    return xs__xcall_user_open(sizeof(xenmanage_handle), logger);
 }
 
 XS_API int xenmanage_close(xenmanage_handle *h)
 {
-    if (!h)
-        return 0;
-    XS_PRESERVE_ERRNO(xencall_close(h->xcall));
-    free(h);
-    return 0;
+    return xs__xcall_user_close(h);
 }
 
 static unsigned int map_bits(unsigned int v, const unsigned int (*m)[2],
@@ -93,32 +72,27 @@ static int get_state(xenmanage_handle *h, unsigned int domid_in,
                      unsigned int *domid_out, unsigned int *state,
                      unsigned int *caps, uint64_t *unique_id)
 {
-    struct xen_domctl *d = xencall_alloc_buffer(h->xcall, sizeof(*d));
-    const struct xen_domctl_get_domain_state *st;
-    int rc = 0;
+    struct xen_domctl d;
+    const struct xen_domctl_get_domain_state *st = &d.u.get_domain_state;
+    int rc;
 
-    if (!d)
-        return -ENOMEM;
-    memset(d, 0, sizeof(*d));
-    d->cmd = XEN_DOMCTL_get_domain_state;
-    d->interface_version = XEN_DOMCTL_GETDOMSTATE_VERS_MAX;
-    d->domain = (domid_t)domid_in;
-    if (xencall1(h->xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)d) < 0) {
-        rc = xs__neg_errno();
-        goto out;
-    }
-    st = &d->u.get_domain_state;
+    memset(&d, 0, sizeof(d));
+    d.cmd = XEN_DOMCTL_get_domain_state;
+    d.interface_version = XEN_DOMCTL_GETDOMSTATE_VERS_MAX;
+    d.domain = (domid_t)domid_in;
+    rc = xs__xencall_bounce(h->xcall, __HYPERVISOR_domctl, NULL, &d,
+                            sizeof(d));
+    if (rc < 0)
+        return rc;
     if (domid_out)
-        *domid_out = d->domain;
+        *domid_out = d.domain;
     if (state)
         *state = map_bits(st->state, state_map, XS_ARRAY_SIZE(state_map));
     if (caps)
         *caps = map_bits(st->caps, caps_map, XS_ARRAY_SIZE(caps_map));
     if (unique_id)
         *unique_id = st->unique_id;
-out:
-    XS_PRESERVE_ERRNO(xencall_free_buffer(h->xcall, d));
-    return rc;
+    return 0;
 }
 
 XS_API int xenmanage_get_domain_info(xenmanage_handle *h, unsigned int domid,

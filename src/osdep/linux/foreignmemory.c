@@ -58,17 +58,13 @@ static int backoff_wait(struct backoff *b)
 
 int osdep_xenforeignmemory_open(xenforeignmemory_handle *fmem)
 {
-    int fd = xs__privcmd_open();
-
-    if (fd < 0)
-        xtl_log(fmem->logger, XTL_ERROR, -fd, CTX,
-                "failed to open the privcmd device");
+    (void)fmem;
     /*
      * No IOCTL_PRIVCMD_UNIMPLEMENTED probe here (upstream makes one):
      * its answer only matters when resource mapping fails, so it is
      * asked then, once (see unimpl_errno).
      */
-    return fd;
+    return xs__privcmd_open();
 }
 
 static int mmapbatch_v2(int fd, uint32_t dom, char *addr, size_t num,

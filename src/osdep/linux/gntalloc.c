@@ -18,6 +18,7 @@
 #include "xs_internal.h"
 #include "osdep/sys.h"
 #include "osdep/linux/xen-linux-uapi.h"
+#include "osdep/linux/gnt_notify.h"
 #include "gnttab_private.h"
 
 #define GNTALLOC_DEV "/dev/xen/gntalloc"
@@ -55,7 +56,6 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
 {
     uint64_t stackbuf[ALLOC_ARG_STACK_BYTES / sizeof(uint64_t)];
     struct xs_ioctl_gntalloc_alloc_gref *a;
-    struct xs_ioctl_gntdev_unmap_notify notify = { 0 };
     size_t argsize, bytes = (size_t)count << XS_PAGE_SHIFT;
     void *addr;
     int rc = 0;
@@ -93,18 +93,8 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
         goto out;
     }
 
-    notify.index = a->index;
-    if (notify_offset < bytes) {
-        notify.index += notify_offset;
-        notify.action |= XS_UNMAP_NOTIFY_CLEAR_BYTE;
-    }
-    if (notify_port != XS_GNT_NO_NOTIFY) {
-        notify.event_channel_port = notify_port;
-        notify.action |= XS_UNMAP_NOTIFY_SEND_EVENT;
-    }
-    if (notify.action)
-        rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTALLOC_SET_UNMAP_NOTIFY,
-                                    &notify));
+    rc = xs__gnt_unmap_notify(h->fd, XS_IOCTL_GNTALLOC_SET_UNMAP_NOTIFY,
+                              a->index, bytes, notify_offset, notify_port);
     if (rc < 0) {
         gs_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
         xs_sys_munmap(addr, bytes);

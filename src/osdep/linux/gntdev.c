@@ -19,6 +19,7 @@
 #include "xs_internal.h"
 #include "osdep/sys.h"
 #include "osdep/linux/xen-linux-uapi.h"
+#include "osdep/linux/gnt_notify.h"
 #include "gnttab_private.h"
 
 #define GNTDEV_DEV "/dev/xen/gntdev"
@@ -44,6 +45,25 @@ static void gt_log(struct xengntdev_handle *h, int err, const char *what)
 {
     XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, "gnttab",
                               "%s failed", what));
+}
+
+int xs__gnt_unmap_notify(int fd, unsigned long req, uint64_t index,
+                         size_t bytes, uint32_t notify_offset,
+                         evtchn_port_t notify_port)
+{
+    struct xs_ioctl_gntdev_unmap_notify notify = { .index = index };
+
+    if (notify_offset < bytes) {
+        notify.index += notify_offset;
+        notify.action |= XS_UNMAP_NOTIFY_CLEAR_BYTE;
+    }
+    if (notify_port != XS_GNT_NO_NOTIFY) {
+        notify.event_channel_port = notify_port;
+        notify.action |= XS_UNMAP_NOTIFY_SEND_EVENT;
+    }
+    if (!notify.action)
+        return 0;
+    return xs_sys_rc(xs_sys_ioctl(fd, req, &notify));
 }
 
 int osdep_gnttab_open(struct xengntdev_handle *h)
@@ -98,7 +118,6 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
 {
     uint64_t stackbuf[MAP_ARG_STACK_BYTES / sizeof(uint64_t)];
     struct xs_ioctl_gntdev_map_grant_ref *map;
-    struct xs_ioctl_gntdev_unmap_notify notify = { 0 };
     size_t argsize, bytes = (size_t)count << XS_PAGE_SHIFT;
     void *addr;
     int rc = 0;
@@ -136,18 +155,8 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
         goto out;
     }
 
-    notify.index = map->index;
-    if (notify_offset < bytes) {
-        notify.index += notify_offset;
-        notify.action |= XS_UNMAP_NOTIFY_CLEAR_BYTE;
-    }
-    if (notify_port != XS_GNT_NO_NOTIFY) {
-        notify.event_channel_port = notify_port;
-        notify.action |= XS_UNMAP_NOTIFY_SEND_EVENT;
-    }
-    if (notify.action)
-        rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_SET_UNMAP_NOTIFY,
-                                    &notify));
+    rc = xs__gnt_unmap_notify(h->fd, XS_IOCTL_GNTDEV_SET_UNMAP_NOTIFY,
+                              map->index, bytes, notify_offset, notify_port);
     if (rc < 0) {
         gt_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
         xs_sys_munmap(addr, bytes);

@@ -7,8 +7,6 @@ EXPECT = 'accept'
 
 def edit(tree):
     replace(tree, 'src/evtchn_private.h',
-            '    xentoollog_logger *logger;  /* caller\'s, or the static default */\n'
-            '    int fd;                     /* -1 while not open */\n',
-            '    int fd;                     /* -1 while not open */\n'
-            '    unsigned long selftest_added[4];\n'
-            '    xentoollog_logger *logger;  /* caller\'s, or the static default */\n')
+            '    XS_HANDLE_FIELDS            /* the device in fd; see handle.h */\n',
+            '    XS_HANDLE_FIELDS            /* the device in fd; see handle.h */\n'
+            '    unsigned long selftest_added[4];\n')
