@@ -216,7 +216,10 @@ static int f_close(int fd)
 
     /* Like Linux, the descriptor is released even when close() fails. */
     LOCKED(untrack_fd(fd));
-    close(fd);
+    if (handlers.close)
+        handlers.close(fd);
+    else
+        close(fd);
     return -err;
 }
 
@@ -333,7 +336,8 @@ static int f_dup3(int oldfd, int newfd, int flags)
 
     if (err)
         return -err;
-    return neg(dup3(oldfd, newfd, flags));
+    return neg(handlers.dup3 ? handlers.dup3(oldfd, newfd, flags)
+                             : dup3(oldfd, newfd, flags));
 }
 
 static int f_fcntl(int fd, int cmd, int arg)

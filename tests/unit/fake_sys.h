@@ -55,6 +55,9 @@ struct fake_sys_handlers {
     ssize_t (*write)(int fd, const void *buf, size_t len);
     int (*munmap)(void *addr, size_t len);
     int (*madvise)(void *addr, size_t len, int advice);
+    /* default: the real close()/dup3() of the (real) descriptors */
+    int (*close)(int fd);
+    int (*dup3)(int oldfd, int newfd, int flags);
 };
 
 /* Install the fake (resetting all state) / restore libc. */

@@ -1,6 +1,10 @@
 /*
- * test-call.c - xencall: privcmd open/fallback, hypercall ioctl layout,
- * hypercall buffers and their cache, restrict, fault injection.
+ * test-call.c - xencall's contract on every backend: open/close, the
+ * hypercall's arguments and result as Xen sees and answers them, the
+ * buffer cache (zeroed memory, no system call once warm, its limits and
+ * statistics), errors, restrict, threads.  Where buffers come from and
+ * how a hypercall reaches the kernel is each OS's driver protocol
+ * (tests/drivers/<os>/test-call.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  */
@@ -15,17 +19,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include <xencall.h>
 #include <xentoolcore.h>
 #include <xentoollog.h>
-#include "call_private.h"
-#include "osdep/linux/xen-linux-uapi.h"
-#include "fake_sys.h"
-#include "fixtures.h"
+#include "contract.h"
 
 /* ---- a logger that records messages ---- */
 static char last_msg[256], last_ctx[64];
@@ -56,147 +56,71 @@ static xentoollog_logger rec_logger = {
     .vmessage = rec_vmessage, .destroy = rec_destroy,
 };
 
-/* ---- a privcmd driver ---- */
-static struct xs_privcmd_hypercall seen_call;
-static unsigned long seen_request;
-static int hypercall_ret;
-static int no_bufdev;           /* /dev/xen/hypercall: ENOENT */
+/* ---- Xen ---- */
+static unsigned int seen_op;
+static uint64_t seen_args[5];
+static long xen_result;
+static int n_hypercalls;
 
-static int drv_open(const char *path, int flags)
+static long xen_hypercall(unsigned int op, const uint64_t args[5])
 {
-    if (no_bufdev && !strcmp(path, "/dev/xen/hypercall")) {
-        errno = ENOENT;
-        return -1;
-    }
-    return fake_sys_default_open(path, flags);
-}
-
-static int drv_ioctl(int fd, unsigned long request, void *arg)
-{
-    (void)fd;
-    seen_request = request;
-    if (request == XS_IOCTL_PRIVCMD_HYPERCALL)
-        memcpy(&seen_call, arg, sizeof(seen_call));
-    if (hypercall_ret < 0) {
-        errno = -hypercall_ret;
-        return -1;
-    }
-    return hypercall_ret;
+    seen_op = op;
+    memcpy(seen_args, args, sizeof(seen_args));
+    n_hypercalls++;
+    return xen_result;
 }
 
 static int setup(void **state)
 {
-    struct fake_sys_handlers h = { .open = drv_open, .ioctl = drv_ioctl };
+    static const struct fake_xen_ops xen = { .hypercall = xen_hypercall };
 
-    (void)state;
-    fake_sys_install();
-    fake_sys_set_handlers(&h);
-    hypercall_ret = 0;
-    no_bufdev = 0;
+    contract_setup(state);
+    fake_xen_set(&xen);
+    xen_result = 0;
+    n_hypercalls = 0;
     n_msgs = n_buffer_msgs = 0;
-    memset(&seen_call, 0, sizeof(seen_call));
     return 0;
 }
 
-/* Every test must give back what it took (tests/unit/fixtures.h). */
-static int teardown(void **state)
+static xencall_handle *open_call(unsigned int flags)
 {
-    return fixture_teardown(state);
-}
-
-static xencall_handle *open_ok(unsigned flags)
-{
-    xencall_handle *x = xencall_open(&rec_logger, flags);
-
-    assert_non_null(x);
-    return x;
+    return CONTRACT_OPEN(XS_OP_CALL_OPEN, xencall_open(&rec_logger, flags));
 }
 
 /* ---- open / close ---- */
 
-static void test_open_close_two_syscalls(void **state)
+static void test_open_close(void **state)
 {
-    const struct fake_sys_call *c;
     xencall_handle *x;
 
     (void)state;
-    x = open_ok(0);
-    /* only privcmd is opened: the buffer device waits for a buffer */
-    assert_int_equal(fake_sys_count_all(), 1);
-    c = fake_sys_call_at(0);
-    assert_int_equal(c->kind, FAKE_OPEN);
-    assert_int_equal(c->flags, O_RDWR | O_CLOEXEC);
-    assert_int_equal(xencall_fd(x), fake_sys_open_fds() ? xencall_fd(x) : -2);
+    x = open_call(0);
+    if (!x)
+        return;
     assert_true(xencall_fd(x) >= 0);
     assert_int_equal(fcntl(xencall_fd(x), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
     assert_int_equal(xencall_close(x), 0);
-    assert_int_equal(fake_sys_count_all(), 2);
-    assert_int_equal(fake_sys_call_at(1)->kind, FAKE_CLOSE);
-    assert_int_equal(fake_sys_call_at(1)->fd, fake_sys_call_at(1)->fd);
+    assert_int_equal(fake_sys_count_all(), xs_backend.open_close_syscalls);
     assert_int_equal(xencall_close(NULL), 0);
     assert_int_equal(n_msgs - n_buffer_msgs, 0);
 }
 
-static const char *open_paths[4];
-static int n_open_paths;
-
-static int path_open(const char *path, int flags)
+/* a failed open is logged as upstream logs it, errno kept */
+static void test_open_failure_logged(void **state)
 {
-    if (n_open_paths < 4)
-        open_paths[n_open_paths++] = path;
-    return fake_sys_default_open(path, flags);
-}
-
-static void test_open_fallback_to_proc(void **state)
-{
-    static const int errs[] = { ENOENT, ENXIO, ENODEV };
-    struct fake_sys_handlers h = { .open = path_open, .ioctl = drv_ioctl };
+    int want = CONTRACT_EXPECT(XS_OP_CALL_OPEN)
+               ? CONTRACT_EXPECT(XS_OP_CALL_OPEN) : EACCES;
 
     (void)state;
-    fake_sys_set_handlers(&h);
-    for (size_t i = 0; i < 3; i++) {
-        xencall_handle *x;
-
-        n_open_paths = 0;
-        fake_sys_install();
-        fake_sys_set_handlers(&h);
-        fake_sys_fail_nth(FAKE_OPEN, 1, errs[i]);
-        x = open_ok(0);
-        assert_int_equal(n_open_paths, 1);      /* the failed one not seen */
-        assert_string_equal(open_paths[0], "/proc/xen/privcmd");
-        assert_string_equal(fake_sys_call_at(0)->path, "/dev/xen/privcmd");
-        assert_string_equal(fake_sys_call_at(1)->path, "/proc/xen/privcmd");
-        assert_int_equal(fake_sys_call_at(1)->flags, O_RDWR | O_CLOEXEC);
-        assert_int_equal(xencall_close(x), 0);
-    }
-}
-
-static void test_open_failures(void **state)
-{
-    xencall_handle *x;
-
-    (void)state;
-    /* EACCES on /dev/xen/privcmd: no fallback, logged, errno kept */
     fake_sys_fail_nth(FAKE_OPEN, 1, EACCES);
     errno = 0;
-    x = xencall_open(&rec_logger, 0);
-    assert_null(x);
-    assert_int_equal(errno, EACCES);
-    assert_int_equal(fake_sys_count_all(), 1);
+    assert_null(xencall_open(&rec_logger, 0));
+    assert_int_equal(errno, want);
     assert_string_equal(last_msg,
         "Could not obtain handle on privileged command interface");
     assert_string_equal(last_ctx, "xencall");
     assert_int_equal(last_level, XTL_ERROR);
-    assert_int_equal(last_errnoval, EACCES);
-    assert_int_equal(fake_sys_open_fds(), 0);
-
-    /* both nodes missing: the second errno is reported */
-    setup(NULL);
-    fake_sys_fail_nth(FAKE_OPEN, 1, ENOENT);
-    fake_sys_fail_nth_any(2, ENXIO);
-    x = xencall_open(&rec_logger, 0);
-    assert_null(x);
-    assert_int_equal(errno, ENXIO);
+    assert_int_equal(last_errnoval, want);
     assert_int_equal(fake_sys_open_fds(), 0);
     /* a failed open leaves nothing registered */
     assert_int_equal(xentoolcore_restrict_all(1), 0);
@@ -205,9 +129,11 @@ static void test_open_failures(void **state)
 
 static void test_close_failure(void **state)
 {
-    xencall_handle *x = open_ok(0);
+    xencall_handle *x = open_call(0);
 
     (void)state;
+    if (!x)
+        return;
     fake_sys_fail_nth(FAKE_CLOSE, 1, EIO);
     errno = 0;
     assert_int_equal(xencall_close(x), -1);
@@ -216,64 +142,56 @@ static void test_close_failure(void **state)
 
 /* ---- hypercalls ---- */
 
-static void check_call(unsigned op, uint64_t a1, uint64_t a2, uint64_t a3,
-                       uint64_t a4, uint64_t a5)
+static void check_call(unsigned int op, uint64_t a1, uint64_t a2,
+                       uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    assert_int_equal(seen_request, 0x00305000UL);
-    assert_int_equal(seen_call.op, op);
-    assert_int_equal(seen_call.arg[0], a1);
-    assert_int_equal(seen_call.arg[1], a2);
-    assert_int_equal(seen_call.arg[2], a3);
-    assert_int_equal(seen_call.arg[3], a4);
-    assert_int_equal(seen_call.arg[4], a5);
+    assert_int_equal(seen_op, op);
+    assert_int_equal(seen_args[0], a1);
+    assert_int_equal(seen_args[1], a2);
+    assert_int_equal(seen_args[2], a3);
+    assert_int_equal(seen_args[3], a4);
+    assert_int_equal(seen_args[4], a5);
 }
 
 static void test_hypercalls(void **state)
 {
-    xencall_handle *x = open_ok(0);
+    xencall_handle *x = open_call(0);
     int before;
 
     (void)state;
-    /* layout as the kernel reads it: op @0, arg[5] @8, 48 bytes */
-    assert_int_equal(sizeof(struct xs_privcmd_hypercall), 48);
-    assert_int_equal(offsetof(struct xs_privcmd_hypercall, arg), 8);
-
-    memset(&seen_call, 0xff, sizeof(seen_call));
-    hypercall_ret = 7;
+    if (!x)
+        return;
+    xen_result = 7;
     before = fake_sys_count_all();
     assert_int_equal(xencall0(x, 17), 7);
-    assert_int_equal(fake_sys_count_all(), before + 1);
+    assert_int_equal(fake_sys_count_all(),
+                     before + xs_backend.hypercall_syscalls);
     check_call(17, 0, 0, 0, 0, 0);
-    assert_int_equal(fake_sys_call_at(before)->fd, xencall_fd(x));
-    memset(&seen_call, 0xff, sizeof(seen_call));
     assert_int_equal(xencall1(x, 1, 11), 7);
     check_call(1, 11, 0, 0, 0, 0);
-    memset(&seen_call, 0xff, sizeof(seen_call));
     assert_int_equal(xencall2(x, 2, 11, 22), 7);
     check_call(2, 11, 22, 0, 0, 0);
-    memset(&seen_call, 0xff, sizeof(seen_call));
     assert_int_equal(xencall2L(x, 2, 11, 0xffffffffffffffffULL), 7L);
     check_call(2, 11, 0xffffffffffffffffULL, 0, 0, 0);
-    memset(&seen_call, 0xff, sizeof(seen_call));
     assert_int_equal(xencall3(x, 3, 11, 22, 33), 7);
     check_call(3, 11, 22, 33, 0, 0);
-    memset(&seen_call, 0xff, sizeof(seen_call));
     assert_int_equal(xencall4(x, 4, 11, 22, 33, 44), 7);
     check_call(4, 11, 22, 33, 44, 0);
-    memset(&seen_call, 0xff, sizeof(seen_call));
     assert_int_equal(xencall5(x, 5, 11, 22, 33, 44, 1ULL << 63), 7);
     check_call(5, 11, 22, 33, 44, 1ULL << 63);
+    assert_int_equal(n_hypercalls, 7);
 
-    /* errors: -1 with the errno, never logged */
+    /* errors: -1 with Xen's errno, never logged */
     n_msgs = 0;
-    hypercall_ret = -ESRCH;
+    xen_result = -ESRCH;
     errno = 0;
     assert_int_equal(xencall1(x, 1, 0), -1);
     assert_int_equal(errno, ESRCH);
     errno = 0;
     assert_int_equal(xencall2L(x, 1, 0, 0), -1L);
     assert_int_equal(errno, ESRCH);
-    hypercall_ret = 0;
+    /* the kernel refusing: its errno */
+    xen_result = 0;
     fake_sys_fail_nth(FAKE_IOCTL, fake_sys_count(FAKE_IOCTL) + 1, EFAULT);
     errno = 0;
     assert_int_equal(xencall5(x, 1, 0, 0, 0, 0, 0), -1);
@@ -283,80 +201,44 @@ static void test_hypercalls(void **state)
 }
 
 /*
- * privcmd answers the hypercall's long result; libc's ioctl() returns it
- * as an int (an error only in the top 4095 values), and upstream's
- * xencall returns that int unchanged: 2^31 comes back as INT_MIN, not
- * as a failure with a made-up errno, and errno is left alone.
+ * A result of 2^31 is a value, not a failure: the int calls return it
+ * truncated (INT_MIN), as upstream's do on every OS, errno untouched.
  */
-static long kernel_result;
-
-static int libc_view_ioctl(int fd, unsigned long request, void *arg)
+static void test_large_result_is_a_value(void **state)
 {
-    (void)fd; (void)request; (void)arg;
-    if ((unsigned long)kernel_result > -4096UL) {
-        errno = (int)-kernel_result;
-        return -1;
-    }
-    return (int)kernel_result;
-}
-
-static void test_large_results(void **state)
-{
-    static const struct { long kernel; long want; } cases[] = {
-        { 0x80000000L, INT_MIN }, { 0xfffffff0L, -16 },
-        { 0xffffffffL, -1 }, { 0x100000005L, 5 }, { 0x7fffffffL, INT_MAX },
-    };
-    struct fake_sys_handlers h = { .ioctl = libc_view_ioctl };
-    xencall_handle *x = open_ok(0);
+    xencall_handle *x = open_call(0);
 
     (void)state;
-    fake_sys_set_handlers(&h);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        kernel_result = cases[i].kernel;
-        errno = EDOM;
-        assert_int_equal(xencall1(x, 1, 0), (int)cases[i].want);
-        assert_int_equal(xencall2L(x, 1, 0, 0), cases[i].want);
-        assert_int_equal(errno, EDOM);
-    }
-    kernel_result = -EACCES;
-    assert_int_equal(xencall1(x, 1, 0), -1);
-    assert_int_equal(errno, EACCES);
+    if (!x)
+        return;
+    xen_result = 0x80000000L;
+    errno = EDOM;
+    assert_int_equal(xencall1(x, 1, 0), INT_MIN);
+    assert_int_equal(errno, EDOM);
+    xen_result = INT_MAX;
+    assert_int_equal(xencall2L(x, 1, 0, 0), (long)INT_MAX);
+    assert_int_equal(errno, EDOM);
     assert_int_equal(xencall_close(x), 0);
 }
 
 /* ---- buffers ---- */
 
-static void test_buffer_device_lazy_and_cache(void **state)
+static void test_buffers_and_cache(void **state)
 {
-    xencall_handle *x = open_ok(0);
-    const struct fake_sys_call *c;
+    xencall_handle *x = open_call(0);
     unsigned char *p, *q;
-    int before, bufdev_fd;
+    int before;
 
     (void)state;
-    before = fake_sys_count_all();
+    if (!x)
+        return;
     p = xencall_alloc_buffer(x, 64);
     assert_non_null(p);
-    /* open of the buffer device, then one shared mapping of it */
-    assert_int_equal(fake_sys_count_all(), before + 2);
-    c = fake_sys_call_at(before);
-    assert_int_equal(c->kind, FAKE_OPEN);
-    assert_int_equal(c->flags, O_RDWR | O_CLOEXEC);
-    bufdev_fd = -1;
-    c = fake_sys_call_at(before + 1);
-    assert_int_equal(c->kind, FAKE_MMAP);
-    assert_int_equal(c->request, 4096);
-    assert_int_equal(c->prot, PROT_READ | PROT_WRITE);
-    assert_int_equal(c->flags, MAP_SHARED);
-    assert_int_equal(c->offset, 0);
-    bufdev_fd = c->fd;
-    assert_true(bufdev_fd >= 0 && bufdev_fd != xencall_fd(x));
     assert_int_equal(((uintptr_t)p) & 4095, 16);       /* header */
     assert_int_equal(((uintptr_t)p) & 15, 0);
     assert_int_equal(*(int *)(p - 16), 1);              /* page count */
     for (int i = 0; i < 64; i++)
         assert_int_equal(p[i], 0);
-    assert_int_equal(xencall_buffers_never_fault(x), 1);
 
     /* free + alloc again: no system call, same memory, zeroed again */
     memset(p, 0xaa, 64);
@@ -410,11 +292,13 @@ static void test_buffer_device_lazy_and_cache(void **state)
 
 static void test_cache_limits_and_stats(void **state)
 {
-    xencall_handle *x = open_ok(0);
+    xencall_handle *x = open_call(0);
     void *p[6], *big;
     int before;
 
     (void)state;
+    if (!x)
+        return;
     for (int i = 0; i < 6; i++)
         assert_non_null(p[i] = xencall_alloc_buffer_pages(x, 1));
     before = fake_sys_count(FAKE_MUNMAP);
@@ -434,14 +318,14 @@ static void test_cache_limits_and_stats(void **state)
         for (size_t k = 0; k < n * 4096; k++)
             assert_int_equal(u[k], 0);
         memset(b, 0x55, n * 4096);
-        before = fake_sys_count_all();
+        before = fake_sys_count(FAKE_MUNMAP);
         xencall_free_buffer_pages(x, b, n);
-        assert_int_equal(fake_sys_count_all(), before + (n == 5));
-        before = fake_sys_count_all();
+        assert_int_equal(fake_sys_count(FAKE_MUNMAP), before + (n == 5));
+        before = fake_sys_count(FAKE_MMAP);
         u = xencall_alloc_buffer_pages(x, n);
         for (size_t k = 0; k < n * 4096; k++)
             assert_int_equal(u[k], 0);
-        assert_int_equal(fake_sys_count_all(), before + (n == 5));
+        assert_int_equal(fake_sys_count(FAKE_MMAP), before + (n == 5));
         xencall_free_buffer_pages(x, u, n);
     }
     big = xencall_alloc_buffer(x, 5 * 4096);
@@ -454,92 +338,32 @@ static void test_cache_limits_and_stats(void **state)
     assert_string_equal(last_msg, "cache hits:3 misses:9 toobig:3");
 }
 
-static void test_anonymous_buffers(void **state)
-{
-    xencall_handle *x;
-    const struct fake_sys_call *c;
-    void *p;
-    int before;
-
-    (void)state;
-    no_bufdev = 1;
-    x = open_ok(0);
-    assert_int_equal(xencall_buffers_never_fault(x), 0);
-    before = fake_sys_count_all();
-    p = xencall_alloc_buffer_pages(x, 5);
-    assert_non_null(p);
-    assert_int_equal(fake_sys_count_all(), before + 2);
-    c = fake_sys_call_at(before);
-    assert_int_equal(c->kind, FAKE_MMAP);
-    assert_int_equal(c->request, 5 * 4096);
-    assert_int_equal(c->flags, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED);
-    assert_int_equal(c->prot, PROT_READ | PROT_WRITE);
-    assert_int_equal(c->fd, -1);
-    c = fake_sys_call_at(before + 1);
-    assert_int_equal(c->kind, FAKE_MADVISE);
-    assert_int_equal(c->flags, MADV_DONTFORK);
-    assert_int_equal(c->request, 5 * 4096);
-
-    /* free (too big for the cache): DOFORK then munmap, errno kept */
-    errno = 1234;
-    xencall_free_buffer_pages(x, p, 5);
-    assert_int_equal(errno, 1234);
-    c = fake_sys_call_at(before + 2);
-    assert_int_equal(c->kind, FAKE_MADVISE);
-    assert_int_equal(c->flags, MADV_DOFORK);
-    assert_int_equal(fake_sys_call_at(before + 3)->kind, FAKE_MUNMAP);
-    assert_int_equal(xencall_close(x), 0);
-}
-
 static void test_buffer_faults(void **state)
 {
-    xencall_handle *x;
-    int fds, maps, before;
+    xencall_handle *x = open_call(0);
+    int maps, before;
 
     (void)state;
-    /* buffer device open fails (not ENOENT): the allocation fails */
-    x = open_ok(0);
-    fds = fake_sys_open_fds();
-    fake_sys_fail_nth(FAKE_OPEN, 2, EACCES);
-    errno = 0;
-    assert_null(xencall_alloc_buffer(x, 10));
-    assert_int_equal(errno, EACCES);
-    assert_int_equal(fake_sys_open_fds(), fds);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    /* still unknown: tried again next time, and works */
-    assert_non_null(xencall_alloc_buffer_pages(x, 1) ? (void *)1 : NULL);
-    assert_int_equal(xencall_close(x), 0);
-    setup(NULL);
-
-    /* mmap of the buffer device fails */
-    x = open_ok(0);
-    fake_sys_fail_nth(FAKE_MMAP, 1, ENOMEM);
+    if (!x)
+        return;
+    /* the memory cannot be had: the allocation fails, nothing held */
+    fake_sys_fail_always(FAKE_MMAP, ENOMEM);
     errno = 0;
     assert_null(xencall_alloc_buffer_pages(x, 2));
     assert_int_equal(errno, ENOMEM);
     assert_int_equal(fake_sys_live_mappings(), 0);
-    assert_int_equal(xencall_close(x), 0);
-    assert_int_equal(fake_sys_open_fds(), 0);
-    setup(NULL);
+    fake_sys_fail_always(FAKE_MMAP, 0);
+    /* and works again afterwards; errno kept by the free */
+    {
+        void *p = xencall_alloc_buffer_pages(x, 5);
 
-    /* anonymous: mmap fails, then madvise fails */
-    no_bufdev = 1;
-    x = open_ok(0);
-    fake_sys_fail_nth(FAKE_MMAP, 1, EAGAIN);
-    errno = 0;
-    assert_null(xencall_alloc_buffer(x, 1));
-    assert_int_equal(errno, EAGAIN);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    fake_sys_fail_nth(FAKE_MADVISE, 1, EINVAL);
-    errno = 0;
-    assert_null(xencall_alloc_buffer(x, 1));
-    assert_int_equal(errno, EINVAL);
-    assert_int_equal(fake_sys_live_mappings(), 0);
-    assert_int_equal(xencall_close(x), 0);
-    setup(NULL);
+        assert_non_null(p);
+        errno = 1234;
+        xencall_free_buffer_pages(x, p, 5);
+        assert_int_equal(errno, 1234);
+    }
 
     /* overflow and zero: rejected before any system call */
-    x = open_ok(0);
     maps = fake_sys_live_mappings();
     before = fake_sys_count_all();
     errno = 0;
@@ -559,86 +383,25 @@ static void test_buffer_faults(void **state)
     assert_int_equal(xencall_close(x), 0);
 }
 
-static void test_restrict_neuters_both_fds(void **state)
+/* restrict_all leaves a handle that can only be closed */
+static void test_restrict_makes_unusable(void **state)
 {
-    xencall_handle *x = open_ok(0);
+    xencall_handle *x = open_call(0);
     void *p;
-    int ndup;
 
     (void)state;
-    p = xencall_alloc_buffer(x, 1);         /* opens the buffer device */
+    if (!x)
+        return;
+    p = xencall_alloc_buffer(x, 1);
     assert_non_null(p);
     assert_int_equal(xentoolcore_restrict_all(3), 0);
-    ndup = fake_sys_count(FAKE_DUP3);
-    assert_int_equal(ndup, 2);
+    errno = 0;
+    assert_int_equal(xencall1(x, 17, 0), -1);
+    assert_int_equal(n_hypercalls, 0);
     xencall_free_buffer(x, p);
     assert_int_equal(xencall_close(x), 0);
-
     /* closed handles are no longer restricted */
     assert_int_equal(xentoolcore_restrict_all(3), 0);
-    assert_int_equal(fake_sys_count(FAKE_DUP3), ndup);
-}
-
-/* How many dup3() calls put something over fd. */
-static int dups_over(int fd)
-{
-    int n = 0;
-
-    for (int i = 0; i < fake_sys_count_all(); i++) {
-        const struct fake_sys_call *c = fake_sys_call_at(i);
-
-        if (c && c->kind == FAKE_DUP3 && c->fd == fd)
-            n++;
-    }
-    return n;
-}
-
-/*
- * The buffer device is opened at the first allocation (upstream: at
- * xencall_open), so a handle restricted before its first allocation had
- * none for the restrict callback to neuter: the one opened afterwards
- * must be neutered then, not left working.
- */
-static void test_restrict_before_first_buffer(void **state)
-{
-    xencall_handle *x = open_ok(0);
-    void *p;
-
-    (void)state;
-    assert_int_equal(xentoolcore_restrict_all(3), 0);
-    assert_int_equal(fake_sys_count(FAKE_DUP3), 1);     /* privcmd only */
-    p = xencall_alloc_buffer(x, 1);
-    assert_int_equal(x->bufdev, XS_BUFDEV_OPEN);
-    assert_true(x->buf_fd >= 0);
-    assert_int_equal(dups_over(x->buf_fd), 1);          /* neutered */
-    /* (the fake maps anything; Linux refuses to map /dev/null: ENODEV) */
-    xencall_free_buffer(x, p);
-    assert_int_equal(xencall_close(x), 0);
-
-    /* neutering fails: the device is closed again, never left usable */
-    setup(NULL);
-    x = open_ok(0);
-    assert_int_equal(xentoolcore_restrict_all(3), 0);
-    fake_sys_fail_nth(FAKE_DUP3, 2, EMFILE);
-    errno = 0;
-    assert_null(xencall_alloc_buffer(x, 1));
-    assert_int_equal(errno, EMFILE);
-    assert_int_equal(x->buf_fd, -1);
-    assert_int_equal(x->bufdev, XS_BUFDEV_UNKNOWN);
-    assert_int_equal(fake_sys_open_fds(), 1);           /* privcmd only */
-    assert_int_equal(xencall_close(x), 0);
-
-    /* no buffer device (Linux < 4.18): locked memory, as upstream's */
-    setup(NULL);
-    no_bufdev = 1;
-    x = open_ok(0);
-    assert_int_equal(xentoolcore_restrict_all(3), 0);
-    p = xencall_alloc_buffer(x, 1);
-    assert_non_null(p);
-    assert_int_equal(x->bufdev, XS_BUFDEV_ABSENT);
-    assert_int_equal(fake_sys_count(FAKE_DUP3), 1);
-    xencall_free_buffer(x, p);
-    assert_int_equal(xencall_close(x), 0);
 }
 
 /* Threads sharing one handle: the cache stays consistent (no syscall
@@ -669,7 +432,9 @@ static void test_threads(void **state)
     int before;
 
     (void)state;
-    shared = open_ok(0);
+    shared = open_call(0);
+    if (!shared)
+        return;
     warm[0] = xencall_alloc_buffer(shared, 1);
     warm[1] = xencall_alloc_buffer(shared, 1);
     xencall_free_buffer(shared, warm[0]);
@@ -687,11 +452,13 @@ static void test_threads(void **state)
 
 static void test_non_reentrant_and_default_logger(void **state)
 {
-    xencall_handle *x = xencall_open(NULL, XENCALL_OPENFLAG_NON_REENTRANT);
+    xencall_handle *x = CONTRACT_OPEN(XS_OP_CALL_OPEN,
+        xencall_open(NULL, XENCALL_OPENFLAG_NON_REENTRANT));
     void *p;
 
     (void)state;
-    assert_non_null(x);
+    if (!x)
+        return;
     p = xencall_alloc_buffer(x, 8);
     assert_non_null(p);
     xencall_free_buffer(x, p);
@@ -703,19 +470,16 @@ static void test_non_reentrant_and_default_logger(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-        T(test_open_close_two_syscalls),
-        T(test_open_fallback_to_proc),
-        T(test_open_failures),
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, contract_teardown)
+        T(test_open_close),
+        T(test_open_failure_logged),
         T(test_close_failure),
         T(test_hypercalls),
-        T(test_large_results),
-        T(test_buffer_device_lazy_and_cache),
+        T(test_large_result_is_a_value),
+        T(test_buffers_and_cache),
         T(test_cache_limits_and_stats),
-        T(test_anonymous_buffers),
         T(test_buffer_faults),
-        T(test_restrict_neuters_both_fds),
-        T(test_restrict_before_first_buffer),
+        T(test_restrict_makes_unusable),
         T(test_threads),
         T(test_non_reentrant_and_default_logger),
 #undef T
