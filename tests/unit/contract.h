@@ -61,6 +61,32 @@ static inline int contract_teardown(void **state)
     return fixture_teardown(state);
 }
 
+/*
+ * The open/close contract of a handle built on one xencall handle
+ * (kexec, manage): open+close cost the backend's open_close_syscalls,
+ * close(NULL) is 0, an unknown open flag is EINVAL before anything
+ * else, and a failing open() of the device comes back as the caller's
+ * errno with nothing held (where the backend can open at all).
+ */
+#define CONTRACT_ASSERT_OPEN_CLOSE(type, open_fn, close_fn)                 \
+    do {                                                                    \
+        type *h_;                                                           \
+        assert_int_equal(close_fn(NULL), 0);                                \
+        errno = 0;                                                          \
+        assert_null(open_fn(NULL, 1));                                      \
+        assert_int_equal(errno, EINVAL);                                    \
+        assert_int_equal(fake_sys_count_all(), 0);                          \
+        h_ = CONTRACT_OPEN(XS_OP_CALL_OPEN, open_fn(NULL, 0));              \
+        if (!h_)                                                            \
+            break;                                                          \
+        assert_int_equal(close_fn(h_), 0);                                  \
+        assert_int_equal(fake_sys_count_all(),                              \
+                         xs_backend.open_close_syscalls);                   \
+        fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EACCES); \
+        assert_null(open_fn(NULL, 0));                                      \
+        assert_int_equal(errno, EACCES);                                    \
+    } while (0)
+
 #define CONTRACT_TEST(f) \
     cmocka_unit_test_setup_teardown(f, contract_setup, contract_teardown)
 

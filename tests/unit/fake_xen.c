@@ -7,6 +7,9 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <xen/xen.h>
+#include <xen/hvm/dm_op.h>
+
 #include "fake_xen.h"
 
 #define MAX_PORTS 256
@@ -37,8 +40,25 @@ void fake_xen_set(const struct fake_xen_ops *o)
     pthread_mutex_unlock(&lock);
 }
 
+/* __HYPERVISOR_dm_op(domid, nr_bufs, bufs): a DM op like any other. */
+static long dm_op_hypercall(const uint64_t args[5])
+{
+    const xen_dm_op_buf_t *list = (const xen_dm_op_buf_t *)(uintptr_t)args[2];
+    struct fake_xen_buf bufs[16];
+
+    if (args[1] == 0 || args[1] > 16)
+        return -EINVAL;
+    for (uint64_t i = 0; i < args[1]; i++) {
+        bufs[i].ptr = list[i].h.p;
+        bufs[i].size = list[i].size;
+    }
+    return fake_xen_dm_op((uint16_t)args[0], (unsigned int)args[1], bufs);
+}
+
 long fake_xen_hypercall(unsigned int op, const uint64_t args[5])
 {
+    if (op == __HYPERVISOR_dm_op)
+        return dm_op_hypercall(args);
     return ops.hypercall ? ops.hypercall(op, args) : 0;
 }
 

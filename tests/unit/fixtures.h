@@ -34,25 +34,4 @@ static inline int fixture_teardown(void **state)
     return 0;
 }
 
-/*
- * The open/close contract every handle built on one xencall handle shares
- * (kexec, manage): open+close cost exactly `syscalls`, close(NULL) is 0,
- * an unknown open flag is EINVAL, and a failing open() of the device
- * comes back as the caller's errno with nothing held.
- */
-#define FIXTURE_ASSERT_OPEN_CLOSE(type, open_fn, close_fn, syscalls)       \
-    do {                                                                   \
-        type *h_ = open_fn(NULL, 0);                                       \
-        assert_non_null(h_);                                               \
-        assert_int_equal(close_fn(h_), 0);                                 \
-        assert_int_equal(fake_sys_count_all(), (syscalls));                \
-        assert_int_equal(close_fn(NULL), 0);                               \
-        errno = 0;                                                         \
-        assert_null(open_fn(NULL, 1));                                     \
-        assert_int_equal(errno, EINVAL);                                   \
-        fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EACCES); \
-        assert_null(open_fn(NULL, 0));                                     \
-        assert_int_equal(errno, EACCES);                                   \
-    } while (0)
-
 #endif /* XS_TEST_FIXTURES_H */

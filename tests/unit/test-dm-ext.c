@@ -1,5 +1,6 @@
 /*
- * test-dm-ext.c - the XENSTABLE_1.1 devicemodel calls: physmap and pirq
+ * test-dm-ext.c - the XENSTABLE_1.1 devicemodel calls' contract on every
+ * backend, over a fake hypervisor: physmap and pirq
  * hypercalls (memory_op 12, physdev_op 33, hvm_op 34) with the argument
  * layouts Xen reads, the eight design compositions and the DM op each
  * one issues, argument checks, restriction, fault injection.
@@ -24,13 +25,7 @@
 #include <xen/hvm/dm_op.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
-#include "osdep/linux/xen-linux-uapi.h"
-#include "fake_sys.h"
-#include "fixtures.h"
-
-#define DM_OP_REQ     0x00105005UL
-#define RESTRICT_REQ  0x00025006UL
-#define HYPERCALL_REQ 0x00305000UL
+#include "contract.h"
 
 static struct xen_dm_op last_dm;
 static unsigned char last_dm_buf1[64];
@@ -93,88 +88,68 @@ static long fake_set_param(const unsigned char *a)
     return 0;
 }
 
-static int fake_ioctl(int fd, unsigned long req, void *arg)
+static int xen_dm_op(uint16_t domid, unsigned int nr_bufs,
+                     const struct fake_xen_buf *bufs)
 {
-    (void)fd;
-    if (req == RESTRICT_REQ)
-        return 0;
-    if (req == DM_OP_REQ) {
-        const struct xs_privcmd_dm_op *d = arg;
+    (void)domid;
+    n_dm_ops++;
+    memcpy(&last_dm, bufs[0].ptr, sizeof(last_dm));
+    if (nr_bufs > 1)
+        memcpy(last_dm_buf1, bufs[1].ptr,
+               bufs[1].size < 64 ? bufs[1].size : 64);
+    return xen_err ? -xen_err : 0;
+}
 
-        if (d->num == 0)
-            return 0;                   /* the support probe */
-        n_dm_ops++;
-        memcpy(&last_dm, d->ubufs[0].uptr, sizeof(last_dm));
-        if (d->num > 1)
-            memcpy(last_dm_buf1, d->ubufs[1].uptr,
-                   d->ubufs[1].size < 64 ? d->ubufs[1].size : 64);
-        if (xen_err) {
-            errno = xen_err;
-            return -1;
-        }
-        return 0;
+static long xen_hypercall(unsigned int op, const uint64_t arg[5])
+{
+    unsigned char *a = (unsigned char *)(uintptr_t)arg[1];
+    long rc = 0;
+
+    n_hypercalls++;
+    hc_op = op;
+    hc_cmd = arg[0];
+    memcpy(hc_arg, a, sizeof(hc_arg) < 40 ? sizeof(hc_arg) : 40);
+    if (xen_err)
+        return -xen_err;
+    if (op == __HYPERVISOR_memory_op)
+        rc = fake_memory_op(arg[0], a);
+    else if (op == __HYPERVISOR_hvm_op && arg[0] == HVMOP_set_param)
+        rc = fake_set_param(a);
+    else if (op == __HYPERVISOR_physdev_op && arg[0] == PHYSDEVOP_map_pirq) {
+        int pirq = 55, type, bus, devfn;
+
+        /*
+         * How Xen (do_physdev_op) reads the device address: the segment
+         * is bus's high 16 bits for the _MSI_SEG and _MULTI_MSI types
+         * only, 0 for any other; the bus is the low 8 bits.
+         */
+        memcpy(&type, a + 4, 4);
+        memcpy(&bus, a + 16, 4);
+        memcpy(&devfn, a + 20, 4);
+        msi_dev.seg = (type == MAP_PIRQ_TYPE_MSI_SEG ||
+                       type == MAP_PIRQ_TYPE_MULTI_MSI)
+                          ? (int)((unsigned int)bus >> 16) : 0;
+        msi_dev.bus = bus & 0xff;
+        msi_dev.devfn = devfn & 0xff;
+        memcpy(a + 12, &pirq, 4);   /* Xen's choice */
     }
-    if (req == HYPERCALL_REQ) {
-        struct xs_privcmd_hypercall *hc = arg;
-        unsigned char *a = (unsigned char *)(uintptr_t)hc->arg[1];
-        long rc = 0;
-
-        n_hypercalls++;
-        hc_op = hc->op;
-        hc_cmd = hc->arg[0];
-        memcpy(hc_arg, a, sizeof(hc_arg) < 40 ? sizeof(hc_arg) : 40);
-        if (xen_err) {
-            errno = xen_err;
-            return -1;
-        }
-        if (hc->op == __HYPERVISOR_memory_op)
-            rc = fake_memory_op(hc->arg[0], a);
-        else if (hc->op == __HYPERVISOR_hvm_op &&
-                 hc->arg[0] == HVMOP_set_param)
-            rc = fake_set_param(a);
-        else if (hc->op == __HYPERVISOR_physdev_op &&
-                 hc->arg[0] == PHYSDEVOP_map_pirq) {
-            int pirq = 55, type, bus, devfn;
-
-            /*
-             * How Xen (do_physdev_op) reads the device address: the
-             * segment is bus's high 16 bits for the _MSI_SEG and
-             * _MULTI_MSI types only, 0 for any other; the bus is the low
-             * 8 bits.
-             */
-            memcpy(&type, a + 4, 4);
-            memcpy(&bus, a + 16, 4);
-            memcpy(&devfn, a + 20, 4);
-            msi_dev.seg = (type == MAP_PIRQ_TYPE_MSI_SEG ||
-                           type == MAP_PIRQ_TYPE_MULTI_MSI)
-                              ? (int)((unsigned int)bus >> 16) : 0;
-            msi_dev.bus = bus & 0xff;
-            msi_dev.devfn = devfn & 0xff;
-            memcpy(a + 12, &pirq, 4);   /* Xen's choice */
-        }
-        if (rc < 0) {
-            errno = (int)-rc;
-            return -1;
-        }
-        return (int)rc;
-    }
-    fail_msg("unexpected ioctl %#lx", req);
-    return -1;
+    return rc;
 }
 
 static int setup(void **state)
 {
-    static const struct fake_sys_handlers h = { .ioctl = fake_ioctl };
+    static const struct fake_xen_ops xen = {
+        .hypercall = xen_hypercall, .dm_op = xen_dm_op,
+    };
 
-    (void)state;
+    contract_setup(state);
+    fake_xen_set(&xen);
     memset(&last_dm, 0, sizeof(last_dm));
     memset(hc_arg, 0, sizeof(hc_arg));
     n_dm_ops = n_hypercalls = 0;
     populate_calls = populate_short = 0;
     s3_suspended = s3_resets = s3_unpauses = 0;
     xen_err = 0;
-    fake_sys_install();
-    fake_sys_set_handlers(&h);
     return 0;
 }
 
@@ -182,6 +157,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     return fixture_teardown(state);
+}
+
+static xendevicemodel_handle *open_ok(void)
+{
+    return CONTRACT_OPEN(XS_OP_DM_OPEN, xendevicemodel_open(NULL, 0));
 }
 
 static uint64_t u64at(const unsigned char *p)
@@ -210,10 +190,12 @@ static uint16_t u16at(const unsigned char *p)
 
 static void test_add_to_physmap(void **state)
 {
-    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xendevicemodel_handle *dm = open_ok();
 
     (void)state;
-    assert_non_null(dm);
+    if (!dm)
+        return;
+
     assert_int_equal(xendevicemodel_add_to_physmap(dm, 7, XENMAPSPACE_gmfn_range,
                                                    0x7f10, 0x10100, 4), 0);
     assert_int_equal(hc_op, __HYPERVISOR_memory_op);
@@ -233,11 +215,13 @@ static void test_add_to_physmap(void **state)
 
 static void test_populate(void **state)
 {
-    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xendevicemodel_handle *dm = open_ok();
     xen_pfn_t list[3] = { 0x10200, 0x10201, 0x10300 };
 
     (void)state;
-    assert_non_null(dm);
+    if (!dm)
+        return;
+
     assert_int_equal(xendevicemodel_populate_physmap_exact(dm, 9, 3, 0,
                                                            XENMEMF_populate_on_demand,
                                                            list), 0);
@@ -289,11 +273,13 @@ static void test_populate(void **state)
 
 static void test_pirq(void **state)
 {
-    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xendevicemodel_handle *dm = open_ok();
     int pirq = -1;
 
     (void)state;
-    assert_non_null(dm);
+    if (!dm)
+        return;
+
     assert_int_equal(xendevicemodel_map_pirq(dm, 3, 20, &pirq), 0);
     assert_int_equal(hc_op, __HYPERVISOR_physdev_op);
     assert_int_equal(hc_cmd, PHYSDEVOP_map_pirq);
@@ -348,10 +334,12 @@ static void test_pirq(void **state)
 
 static void test_s3(void **state)
 {
-    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xendevicemodel_handle *dm = open_ok();
 
     (void)state;
-    assert_non_null(dm);
+    if (!dm)
+        return;
+
     /*
      * Awakening a domain that is not in S3 is no error: Xen answers 0
      * and does nothing, and so must we (no state check of our own, no
@@ -390,10 +378,12 @@ static void test_s3(void **state)
 
 static void test_compositions(void **state)
 {
-    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xendevicemodel_handle *dm = open_ok();
 
     (void)state;
-    assert_non_null(dm);
+    if (!dm)
+        return;
+
     assert_int_equal(xendevicemodel_reboot(dm, 6), 0);
     assert_int_equal(last_dm.op, XEN_DMOP_remote_shutdown);
     assert_int_equal(last_dm.u.remote_shutdown.reason, SHUTDOWN_reboot);
@@ -454,11 +444,18 @@ static void test_compositions(void **state)
  */
 static void test_restrict(void **state)
 {
-    xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+    xendevicemodel_handle *dm = open_ok();
     int opens, pirq = -1;
 
     (void)state;
-    assert_non_null(dm);
+    if (!dm)
+        return;
+    if (CONTRACT_EXPECT(XS_OP_DM_RESTRICT)) {
+        assert_int_equal(xendevicemodel_restrict(dm, 5), -1);
+        assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_DM_RESTRICT));
+        assert_int_equal(xendevicemodel_close(dm), 0);
+        return;
+    }
     assert_int_equal(xendevicemodel_restrict(dm, 5), 0);
     opens = fake_sys_count(FAKE_OPEN);
     n_hypercalls = 0;
@@ -474,7 +471,7 @@ static void test_restrict(void **state)
 
     /* restrict_all, with no xencall handle open yet */
     dm = xendevicemodel_open(NULL, 0);
-    assert_non_null(dm);
+    assert_non_null(dm);        /* it opened above */
     assert_int_equal(xentoolcore_restrict_all(5), 0);
     assert_int_equal(xendevicemodel_s3_suspend(dm, 5), -1);
     assert_int_equal(errno, EPERM);
@@ -482,7 +479,7 @@ static void test_restrict(void **state)
 
     /* an xencall handle opened before restrict() is neutered (dup3) */
     dm = xendevicemodel_open(NULL, 0);
-    assert_non_null(dm);
+    assert_non_null(dm);        /* it opened above */
     assert_int_equal(xendevicemodel_s3_suspend(dm, 5), 0);
     {
         int dups = fake_sys_count(FAKE_DUP3);
@@ -498,9 +495,10 @@ static void test_fault_injection(void **state)
     (void)state;
     /* the xencall handle's privcmd cannot be opened */
     {
-        xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+        xendevicemodel_handle *dm = open_ok();
 
-        assert_non_null(dm);
+        if (!dm)
+            return;
         fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EMFILE);
         assert_int_equal(xendevicemodel_add_to_physmap(dm, 1, 2, 3, 4, 0), -1);
         assert_int_equal(errno, EMFILE);
@@ -508,11 +506,11 @@ static void test_fault_injection(void **state)
     }
     /* each mmap of a populate fails in turn, on a fresh handle */
     for (int n = 1; n <= 3; n++) {
-        xendevicemodel_handle *dm = xendevicemodel_open(NULL, 0);
+        xendevicemodel_handle *dm = open_ok();
         xen_pfn_t list[2] = { 1, 2 };
         int rc;
 
-        assert_non_null(dm);
+        assert_non_null(dm);        /* it opened above */
         fake_sys_fail_nth(FAKE_MMAP, fake_sys_count(FAKE_MMAP) + n, ENOMEM);
         rc = xendevicemodel_populate_physmap_exact(dm, 1, 2, 0, 0, list);
         fake_sys_fail_nth(FAKE_MMAP, 0, 0);

@@ -1,7 +1,7 @@
 /*
- * test-kexec.c - xenkexec over a fake hypervisor behind
- * IOCTL_PRIVCMD_HYPERCALL: kexec_op (37), xen_version (17) and
- * memory_op (12) request numbers, argument layouts as Xen reads them,
+ * test-kexec.c - xenkexec's contract on every backend, over a fake
+ * hypervisor: kexec_op (37), xen_version (17) and memory_op (12)
+ * arguments as Xen reads them,
  * Xen's rules (memory map room, ERANGE past the last CPU id), argument
  * checks and fault injection with leak checks.
  *
@@ -21,11 +21,7 @@
 #include <xen/kexec.h>
 #include <xen/memory.h>
 #include <xen/version.h>
-#include "osdep/linux/xen-linux-uapi.h"
-#include "fake_sys.h"
-#include "fixtures.h"
-
-#define HYPERCALL_REQ 0x00305000UL
+#include "contract.h"
 
 /* ---- the fake hypervisor ---- */
 static int nr_cpu_ids;              /* ERANGE at and past this */
@@ -152,43 +148,29 @@ static long fake_kexec_op(uint64_t cmd, unsigned char *arg)
     }
 }
 
-static int fake_ioctl(int fd, unsigned long req, void *arg)
+static long xen_hypercall(unsigned int op, const uint64_t arg[5])
 {
-    struct xs_privcmd_hypercall *hc = arg;
-    long rc;
-
-    (void)fd;
-    assert_int_equal(req, HYPERCALL_REQ);
-    if (xen_err) {
-        errno = xen_err;
-        return -1;
-    }
-    switch (hc->op) {
+    if (xen_err)
+        return -xen_err;
+    switch (op) {
     case __HYPERVISOR_kexec_op:
-        rc = fake_kexec_op(hc->arg[0], (unsigned char *)(uintptr_t)hc->arg[1]);
-        break;
+        return fake_kexec_op(arg[0], (unsigned char *)(uintptr_t)arg[1]);
     case __HYPERVISOR_xen_version:
-        rc = fake_xen_version(hc->arg[0], (char *)(uintptr_t)hc->arg[1]);
-        break;
+        return fake_xen_version(arg[0], (char *)(uintptr_t)arg[1]);
     case __HYPERVISOR_memory_op:
-        rc = fake_memory_op(hc->arg[0], (unsigned char *)(uintptr_t)hc->arg[1]);
-        break;
+        return fake_memory_op(arg[0], (unsigned char *)(uintptr_t)arg[1]);
     default:
-        fail_msg("unexpected hypercall %llu", (unsigned long long)hc->op);
-        return -1;
+        fail_msg("unexpected hypercall %u", op);
+        return -ENOSYS;
     }
-    if (rc < 0) {
-        errno = (int)-rc;
-        return -1;
-    }
-    return (int)rc;
 }
 
 static int setup(void **state)
 {
-    static const struct fake_sys_handlers h = { .ioctl = fake_ioctl };
+    static const struct fake_xen_ops xen = { .hypercall = xen_hypercall };
 
-    (void)state;
+    contract_setup(state);
+    fake_xen_set(&xen);
     nr_cpu_ids = 2;
     have_crash_notes = 0;
     n_range_calls = 0;
@@ -198,8 +180,6 @@ static int setup(void **state)
     memset(seen_load, 0, sizeof(seen_load));
     memset(seen_segs, 0, sizeof(seen_segs));
     memset(seen_data, 0, sizeof(seen_data));
-    fake_sys_install();
-    fake_sys_set_handlers(&h);
     return 0;
 }
 
@@ -207,6 +187,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     return fixture_teardown(state);
+}
+
+static xenkexec_handle *open_ok(void)
+{
+    return CONTRACT_OPEN(XS_OP_CALL_OPEN, xenkexec_open(NULL, 0));
 }
 
 static void test_layout(void **state)
@@ -229,17 +214,19 @@ static void test_layout(void **state)
 static void test_open_close(void **state)
 {
     (void)state;
-    FIXTURE_ASSERT_OPEN_CLOSE(xenkexec_handle, xenkexec_open, xenkexec_close, 2);   /* open + close */
+    CONTRACT_ASSERT_OPEN_CLOSE(xenkexec_handle, xenkexec_open,
+                               xenkexec_close);
 }
 
 static void test_version(void **state)
 {
-    xenkexec_handle *xk = xenkexec_open(NULL, 0);
+    xenkexec_handle *xk = open_ok();
     unsigned int maj = 0, min = 0;
     char buf[64];
 
     (void)state;
-    assert_non_null(xk);
+    if (!xk)
+        return;
     assert_int_equal(xenkexec_version(xk, &maj, &min), 0);
     assert_int_equal(maj, 4);
     assert_int_equal(min, 17);
@@ -276,11 +263,12 @@ static void test_version(void **state)
 
 static void test_memory_map(void **state)
 {
-    xenkexec_handle *xk = xenkexec_open(NULL, 0);
+    xenkexec_handle *xk = open_ok();
     xenkexec_memory_range r[8];
 
     (void)state;
-    assert_non_null(xk);
+    if (!xk)
+        return;
     assert_int_equal(xenkexec_machine_memory_map(xk, NULL, 0), 5);
     memset(r, 0xff, sizeof(r));
     assert_int_equal(xenkexec_machine_memory_map(xk, r, 8), 5);
@@ -306,10 +294,11 @@ static void test_memory_map(void **state)
 static void test_nr_cpus(void **state)
 {
     static const int counts[] = { 1, 2, 3, 4, 7, 8, 9, 64, 255, 4096 };
-    xenkexec_handle *xk = xenkexec_open(NULL, 0);
+    xenkexec_handle *xk = open_ok();
 
     (void)state;
-    assert_non_null(xk);
+    if (!xk)
+        return;
     for (int notes = 0; notes < 2; notes++) {
         have_crash_notes = notes;
         for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
@@ -329,11 +318,12 @@ static void test_nr_cpus(void **state)
 
 static void test_get_range(void **state)
 {
-    xenkexec_handle *xk = xenkexec_open(NULL, 0);
+    xenkexec_handle *xk = open_ok();
     uint64_t size = 0, start = 0;
 
     (void)state;
-    assert_non_null(xk);
+    if (!xk)
+        return;
     assert_int_equal(xenkexec_get_range(xk, KEXEC_RANGE_MA_CRASH, 0, &size,
                                         &start), 0);
     assert_int_equal(start, 0x20000000);
@@ -354,7 +344,7 @@ static void test_get_range(void **state)
 
 static void test_load_unload(void **state)
 {
-    xenkexec_handle *xk = xenkexec_open(NULL, 0);
+    xenkexec_handle *xk = open_ok();
     static const char image[] = "\x7f" "ELF-not-really";
     char copy[sizeof(image)];
     xenkexec_segment segs[2] = {
@@ -366,7 +356,8 @@ static void test_load_unload(void **state)
     const void *p;
 
     (void)state;
-    assert_non_null(xk);
+    if (!xk)
+        return;
     memcpy(copy, image, sizeof(image));
     assert_int_equal(xenkexec_status(xk, KEXEC_TYPE_DEFAULT), 0);
     assert_int_equal(xenkexec_load(xk, KEXEC_TYPE_DEFAULT, 62, 0x1000040, 2,
@@ -439,7 +430,7 @@ static int fail_each_mmap(int (*op)(xenkexec_handle *))
         xenkexec_handle *xk = xenkexec_open(NULL, 0);
         int rc;
 
-        assert_non_null(xk);
+        assert_non_null(xk);        /* the caller checked the backend */
         fake_sys_fail_nth(FAKE_MMAP, fake_sys_count(FAKE_MMAP) + n, ENOMEM);
         errno = 0;
         rc = op(xk);
@@ -482,13 +473,19 @@ static void test_fault_injection(void **state)
     unsigned int maj, min;
 
     (void)state;
+    xk = open_ok();
+    if (!xk)
+        return;
+    if (!xk)
+        return;
+    assert_int_equal(xenkexec_close(xk), 0);
     /* load: struct, segment list, two bounce buffers */
     assert_int_equal(fail_each_mmap(op_load), 4);
     assert_int_equal(fail_each_mmap(op_memory_map), 2);
     assert_int_equal(fail_each_mmap(op_version_string), 1);
 
     xk = xenkexec_open(NULL, 0);
-    assert_non_null(xk);
+    assert_non_null(xk);        /* it opened above */
     /* the second hypercall of the map (the fetch) fails */
     fake_sys_fail_nth(FAKE_IOCTL, fake_sys_count(FAKE_IOCTL) + 2, EFAULT);
     assert_int_equal(xenkexec_machine_memory_map(xk, r, 8), -1);

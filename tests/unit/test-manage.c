@@ -1,6 +1,6 @@
 /*
- * test-manage.c - libxenmanage over a fake hypervisor answering
- * __HYPERVISOR_domctl (36) through IOCTL_PRIVCMD_HYPERCALL.
+ * test-manage.c - libxenmanage's contract on every backend, over a fake
+ * hypervisor answering __HYPERVISOR_domctl (36).
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  */
@@ -16,34 +16,25 @@
 #include <xenmanage.h>
 #include <xen/xen.h>
 #include <xen/domctl.h>
-#include "osdep/linux/xen-linux-uapi.h"
-#include "fake_sys.h"
-#include "fixtures.h"
+#include "contract.h"
 
 static int old_xen;                 /* behave like Xen 4.17 */
 static struct xen_domctl seen;
 
-static int fake_ioctl(int fd, unsigned long req, void *arg)
+static long xen_hypercall(unsigned int op, const uint64_t arg[5])
 {
-    struct xs_privcmd_hypercall *hc = arg;
     struct xen_domctl *d;
 
-    (void)fd;
-    assert_int_equal(req, 0x00305000);
-    assert_int_equal(hc->op, 36);
-    d = (struct xen_domctl *)(uintptr_t)hc->arg[0];
+    assert_int_equal(op, 36);
+    d = (struct xen_domctl *)(uintptr_t)arg[0];
     seen = *d;
     /* Xen < 4.21 checks the interface version first: EACCES */
-    if (old_xen) {
-        errno = EACCES;
-        return -1;
-    }
+    if (old_xen)
+        return -EACCES;
     if (d->domain == DOMID_INVALID)
         d->domain = 5;
-    else if (d->domain == 9) {
-        errno = ESRCH;
-        return -1;
-    }
+    else if (d->domain == 9)
+        return -ESRCH;
     d->u.get_domain_state.state = XEN_DOMCTL_GETDOMSTATE_STATE_EXIST |
                                   XEN_DOMCTL_GETDOMSTATE_STATE_SHUTDOWN;
     d->u.get_domain_state.caps = XEN_DOMCTL_GETDOMSTATE_CAP_CONTROL |
@@ -54,13 +45,12 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 
 static int setup(void **state)
 {
-    static const struct fake_sys_handlers h = { .ioctl = fake_ioctl };
+    static const struct fake_xen_ops xen = { .hypercall = xen_hypercall };
 
-    (void)state;
+    contract_setup(state);
+    fake_xen_set(&xen);
     old_xen = 0;
     memset(&seen, 0, sizeof(seen));
-    fake_sys_install();
-    fake_sys_set_handlers(&h);
     return 0;
 }
 
@@ -84,17 +74,20 @@ static void test_layout(void **state)
 static void test_open_close(void **state)
 {
     (void)state;
-    FIXTURE_ASSERT_OPEN_CLOSE(xenmanage_handle, xenmanage_open, xenmanage_close, 2);   /* open + close */
+    CONTRACT_ASSERT_OPEN_CLOSE(xenmanage_handle, xenmanage_open,
+                               xenmanage_close);
 }
 
 static void test_get_domain_info(void **state)
 {
-    xenmanage_handle *h = xenmanage_open(NULL, 0);
+    xenmanage_handle *h = CONTRACT_OPEN(XS_OP_CALL_OPEN,
+                                       xenmanage_open(NULL, 0));
     unsigned int st = 0, caps = 0, domid = 0;
     uint64_t id = 0;
 
     (void)state;
-    assert_non_null(h);
+    if (!h)
+        return;
     assert_int_equal(xenmanage_get_domain_info(h, 3, &st, &caps, &id), 0);
     assert_int_equal(seen.cmd, XEN_DOMCTL_get_domain_state);
     assert_int_equal(seen.interface_version, 0);
@@ -135,11 +128,13 @@ static void test_get_domain_info(void **state)
 
 static void test_old_xen(void **state)
 {
-    xenmanage_handle *h = xenmanage_open(NULL, 0);
+    xenmanage_handle *h = CONTRACT_OPEN(XS_OP_CALL_OPEN,
+                                       xenmanage_open(NULL, 0));
     unsigned int st = 77, domid = 77;
 
     (void)state;
-    assert_non_null(h);
+    if (!h)
+        return;
     old_xen = 1;
     assert_int_equal(xenmanage_get_domain_info(h, 0, &st, NULL, NULL), -1);
     assert_int_equal(errno, EACCES);
@@ -153,11 +148,13 @@ static void test_old_xen(void **state)
 
 static void test_fault_injection(void **state)
 {
-    xenmanage_handle *h = xenmanage_open(NULL, 0);
+    xenmanage_handle *h = CONTRACT_OPEN(XS_OP_CALL_OPEN,
+                                       xenmanage_open(NULL, 0));
     unsigned int st;
 
     (void)state;
-    assert_non_null(h);
+    if (!h)
+        return;
     fake_sys_fail_always(FAKE_MMAP, ENOMEM);
     assert_int_equal(xenmanage_get_domain_info(h, 0, &st, NULL, NULL), -1);
     assert_int_equal(errno, ENOMEM);
