@@ -37,8 +37,9 @@ ninja -C build-clang
 run_suite build-clang --suite unit
 
 # 3. The backend for systems without Xen drivers must export exactly the
-#    same symbols (every operation answers EOPNOTSUPP there; its unit
-#    suite checks that and the kernel-free parts).
+#    same symbols and pass the whole contract suite (tests/unit,
+#    tests/robust: the same tests as linux, each open answering
+#    EOPNOTSUPP there).
 if [ -f build-none/build.ninja ]; then
     meson setup --reconfigure build-none >/dev/null
 else

@@ -12,8 +12,13 @@
  * and afterwards every descriptor, mapping and heap block is released.
  *
  * Rows for restricted handles run after xentoolcore_restrict_all(): the
- * fake then answers ioctls on descriptors the library replaced with
- * /dev/null the way the real /dev/null does (ENOTTY).
+ * backend's driver fake then answers ioctls on descriptors the library
+ * replaced with /dev/null the way the real /dev/null does (ENOTTY).
+ *
+ * Every backend runs every row.  A row needs the handles its expression
+ * names (c->xce, c->xgt, ...); where the backend cannot open one of them
+ * (EOPNOTSUPP without Xen drivers), the row's assertion is that the open
+ * answered exactly the backend's errno, and its call is not made.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,10 +41,12 @@
 #include <xentoollog.h>
 
 #include "alloc_count.h"
+#include "backend.h"
 #include "fake_sys.h"
 #include "quiet_logger.h"
 
 #define PAGE 4096UL
+#define XS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #define Q (&xs_quiet_logger)
 
@@ -57,34 +64,6 @@ struct ctx {
     xen_pfn_t pfns[4];
     int errs[4];
 };
-
-/* A descriptor the library dup'ed /dev/null over: restricted. */
-static int is_restricted_fd(int fd)
-{
-    for (int i = 0; i < fake_sys_count_all(); i++) {
-        const struct fake_sys_call *c = fake_sys_call_at(i);
-
-        if (c && c->kind == FAKE_DUP3 && c->fd == fd && !c->injected)
-            return 1;
-    }
-    return 0;
-}
-
-/*
- * /dev/null answers every ioctl with ENOTTY.  Said here rather than
- * asked of the real /dev/null: valgrind emulates privcmd's hypercall
- * ioctl itself (ENOSYS) instead of passing it to the kernel.
- */
-static int drv_ioctl(int fd, unsigned long req, void *arg)
-{
-    (void)req;
-    (void)arg;
-    if (is_restricted_fd(fd)) {
-        errno = ENOTTY;
-        return -1;
-    }
-    return 0;
-}
 
 /* --- the table -------------------------------------------------------- */
 
@@ -260,30 +239,72 @@ struct row {
     int err;
     int flags;
     int (*fn)(struct ctx *c);
+    const char *expr;           /* which handles it needs, by name */
 };
 
-#define ROW_ENTRY(name, err, flags, expr) { #name, err, flags, row_##name },
+#define ROW_ENTRY(name, err, flags, expr) \
+    { #name, err, flags, row_##name, #expr },
 static const struct row rows[] = { BAD_INPUTS(ROW_ENTRY) };
 #define N_ROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
 /* --- the harness ----------------------------------------------------- */
 
-static int open_all(struct ctx *c)
+/* The handles of the context, the operation that opens each. */
+static const struct {
+    const char *field;          /* as a row's expression names it */
+    enum xs_op op;
+} handles[] = {
+    { "c->xce", XS_OP_EVTCHN_OPEN }, { "c->xgt", XS_OP_GNTTAB_OPEN },
+    { "c->gmap", XS_OP_GNTTAB_OPEN }, { "c->xgs", XS_OP_GNTSHR_OPEN },
+    { "c->xcall", XS_OP_CALL_OPEN }, { "c->fmem", XS_OP_FMEM_OPEN },
+    { "c->dmod", XS_OP_DM_OPEN }, { "c->hypfs", XS_OP_CALL_OPEN },
+    { "c->mng", XS_OP_CALL_OPEN },
+};
+
+/*
+ * Open every handle.  Each open must do what the backend promises:
+ * 0 on success, else -1 (the row fails).  *missing gets the errno the
+ * backend answers for a handle the row needs but cannot have, or 0.
+ */
+static int open_all(struct ctx *c, const struct row *r, int *missing)
 {
+    void *got[XS_ARRAY_LEN(handles)];
+    int errs[XS_ARRAY_LEN(handles)], rc = 0;
+
     memset(c, 0, sizeof(*c));
-    c->xce = xenevtchn_open(Q, 0);
-    c->xgt = xengnttab_open(Q, 0);
-    c->xgs = xengntshr_open(Q, 0);
-    c->xcall = xencall_open(Q, 0);
-    c->fmem = xenforeignmemory_open(Q, 0);
-    c->dmod = xendevicemodel_open(Q, 0);
-    c->hypfs = xenhypfs_open(Q, 0);
-    c->mng = xenmanage_open(Q, 0);
-    if (!c->xce || !c->xgt || !c->xgs || !c->xcall || !c->fmem ||
-        !c->dmod || !c->hypfs || !c->mng)
-        return -1;
-    c->gmap = xengnttab_map_grant_ref(c->xgt, 1, 8, PROT_READ | PROT_WRITE);
-    return c->gmap ? 0 : -1;
+#define OPEN(i, field, expr) \
+    (errno = 0, c->field = (expr), got[i] = c->field, errs[i] = errno)
+    OPEN(0, xce, xenevtchn_open(Q, 0));
+    OPEN(1, xgt, xengnttab_open(Q, 0));
+    OPEN(3, xgs, xengntshr_open(Q, 0));
+    OPEN(4, xcall, xencall_open(Q, 0));
+    OPEN(5, fmem, xenforeignmemory_open(Q, 0));
+    OPEN(6, dmod, xendevicemodel_open(Q, 0));
+    OPEN(7, hypfs, xenhypfs_open(Q, 0));
+    OPEN(8, mng, xenmanage_open(Q, 0));
+#undef OPEN
+    got[2] = got[1];
+    errs[2] = errs[1];
+    if (c->xgt) {
+        c->gmap = xengnttab_map_grant_ref(c->xgt, 1, 8,
+                                          PROT_READ | PROT_WRITE);
+        got[2] = c->gmap;
+        errs[2] = errno;
+    }
+    *missing = 0;
+    for (size_t i = 0; i < XS_ARRAY_LEN(handles); i++) {
+        int want = xs_expect(handles[i].op);
+
+        if (got[i] ? want != 0 : errs[i] != want || !want) {
+            printf("# %s: %s %s, backend %s promises %s\n", r->name,
+                   handles[i].field, got[i] ? "opened" : strerror(errs[i]),
+                   xs_backend.name, want ? strerror(want) : "success");
+            rc = -1;
+        }
+        if (!got[i] && strstr(r->expr, handles[i].field))
+            *missing = want;
+    }
+    return rc;
 }
 
 static int close_all(struct ctx *c, int restricted)
@@ -311,7 +332,6 @@ static int close_all(struct ctx *c, int restricted)
 
 int main(void)
 {
-    static const struct fake_sys_handlers h = { .ioctl = drv_ioctl };
     int failures = 0;
 
     memset(long_path, 'a', sizeof(long_path) - 1);
@@ -320,17 +340,28 @@ int main(void)
     for (int i = 0; i < N_ROWS; i++) {
         const struct row *r = &rows[i];
         struct ctx c;
-        int failed, err, calls, ok = 1;
+        int failed, err, calls, missing, ok = 1;
 
-        fake_sys_install();
-        fake_sys_set_handlers(&h);
+        xs_backend.install(0);
         alloc_count_reset();
-        if (open_all(&c) < 0) {
-            printf("not ok %d - %s # could not open the handles\n", i + 1,
-                   r->name);
+        if (open_all(&c, r, &missing) < 0) {
+            printf("not ok %d - %s # the handles did not open as the"
+                   " backend promises\n", i + 1, r->name);
             failures++;
             close_all(&c, 0);
             fake_sys_uninstall();
+            continue;
+        }
+        if (missing) {
+            /* the backend's answer to the open is the row's result */
+            close_all(&c, 0);
+            ok = !fake_sys_open_fds() && !fake_sys_live_mappings() &&
+                 !alloc_count_live();
+            fake_sys_uninstall();
+            printf("%s %d - %s (%s: no such handle on %s)\n",
+                   ok ? "ok" : "not ok", i + 1, r->name,
+                   strerrorname_np(missing), xs_backend.name);
+            failures += !ok;
             continue;
         }
         if ((r->flags & RESTRICTED) && xentoolcore_restrict_all(1) < 0) {

@@ -22,9 +22,15 @@
  * call site), and the test fails unless every system-call site of the
  * build (listed from the sources by list-sys-sites.py) was failed at
  * least once: the count printed at the end is sites covered / total.
+ *
+ * The scenarios run on every backend, over its driver fake
+ * (tests/unit/backend.h); where a handle cannot be opened there
+ * (EOPNOTSUPP without Xen drivers), its open fails in the clean run too
+ * and the scenario goes on with its closes only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,7 +51,9 @@
 #include <xentoollog.h>
 
 #include "osdep/sys.h"
+#include "toolcore_private.h"
 #include "alloc_count.h"
+#include "backend.h"
 #include "fake_sys.h"
 #include "quiet_logger.h"
 
@@ -86,45 +94,16 @@ struct scenario {
     const char *name;
     const struct step *steps;
     int n_steps;
-    int no_bufdev;      /* the kernel has no hypercall-buffer device */
+    unsigned int variant;   /* XS_FAKE_*: the kernel variant played */
 };
 
 #define MAX_STEPS 32
 
-/* --- a driver good enough for clean runs ------------------------------- */
-
-static ssize_t drv_read(int fd, void *buf, size_t len)
-{
-    (void)fd;
-    /* evtchn: one pending port, 7 */
-    memset(buf, 0, len);
-    if (len >= sizeof(uint32_t)) {
-        uint32_t port = 7;
-
-        memcpy(buf, &port, sizeof(port));
-    }
-    return (ssize_t)len;
-}
-
-/* A kernel older than the hypercall-buffer device (Linux < 4.18). */
-static int drv_open_no_bufdev(const char *path, int flags)
-{
-    if (!strcmp(path, "/dev/xen/hypercall")) {
-        errno = ENOENT;
-        return -1;
-    }
-    return fake_sys_default_open(path, flags);
-}
+/* --- the backend's drivers, in the scenario's kernel variant --------- */
 
 static void install_fake(const struct scenario *sc)
 {
-    static const struct fake_sys_handlers h = { .read = drv_read };
-    static const struct fake_sys_handlers h_no_bufdev = {
-        .read = drv_read, .open = drv_open_no_bufdev,
-    };
-
-    fake_sys_install();
-    fake_sys_set_handlers(sc->no_bufdev ? &h_no_bufdev : &h);
+    xs_backend.install(sc->variant);
 }
 
 #define Q (&xs_quiet_logger)
@@ -165,10 +144,26 @@ static int evtchn_bind_virq(struct ctx *c)
 }
 static int evtchn_notify(struct ctx *c)
 { return rc_of(xenevtchn_notify(c->xce, (evtchn_port_t)c->port)); }
+/* notified first, so that a port is pending whatever failed before */
 static int evtchn_pending(struct ctx *c)
-{ return rc_of(xenevtchn_pending(c->xce)); }
+{
+    if (xenevtchn_notify(c->xce, (evtchn_port_t)c->port) < 0)
+        return -1;
+    return rc_of(xenevtchn_pending(c->xce));
+}
 static int evtchn_unmask(struct ctx *c)
-{ return rc_of(xenevtchn_unmask(c->xce, 7)); }
+{ return rc_of(xenevtchn_unmask(c->xce, (evtchn_port_t)c->port)); }
+/* adopting a descriptor needs no kernel: it works on every backend */
+static int evtchn_fdopen(struct ctx *c)
+{
+    int fd = xs__sys->open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
+
+    c->xce = xenevtchn_fdopen(Q, fd, 0);
+    return ptr_rc(c->xce);
+}
+/* toolcore's exported helper (libxenstore calls it) on that descriptor */
+static int dup2_null(struct ctx *c)
+{ return rc_of(xentoolcore__restrict_by_dup2_null(xenevtchn_fd(c->xce))); }
 static int evtchn_unbind(struct ctx *c)
 { return rc_of(xenevtchn_unbind(c->xce, (evtchn_port_t)c->port)); }
 static int evtchn_restrict(struct ctx *c)
@@ -494,10 +489,16 @@ static const struct step evtchn_steps[] = {
     { "xenevtchn_bind_unbound_port", evtchn_bind, 0, 0 },
     { "xenevtchn_bind_virq+unbind", evtchn_bind_virq, 0, 0 },
     { "xenevtchn_notify", evtchn_notify, 0, 0 },
-    { "xenevtchn_pending", evtchn_pending, 0, 0 },
+    { "xenevtchn_notify+pending", evtchn_pending, 0, 0 },
     { "xenevtchn_unmask", evtchn_unmask, 0, 0 },
     { "xenevtchn_unbind", evtchn_unbind, 0, 0 },
     { "xenevtchn_restrict", evtchn_restrict, 0, 0 },
+    { "xenevtchn_close", evtchn_close, CONSUMES, 0 },
+};
+
+static const struct step fdopen_steps[] = {
+    { "xenevtchn_fdopen", evtchn_fdopen, 0, 0 },
+    { "xentoolcore__restrict_by_dup2_null", dup2_null, 0, 0 },
     { "xenevtchn_close", evtchn_close, CONSUMES, 0 },
 };
 
@@ -548,6 +549,18 @@ static const struct step dm_steps[] = {
     { "xendevicemodel_open", dm_open, 0, 0 },
     { "xendevicemodel_set_isa_irq_level", dm_op, 0, 0 },
     /* no privcmd node (ENOENT at open): hypercall mode, EOPNOTSUPP */
+    { "xendevicemodel_restrict", dm_restrict, 0, EOPNOTSUPP },
+    { "xendevicemodel_close", dm_close, CONSUMES, 0 },
+};
+
+/*
+ * The same on a kernel without DM_OP.  A fault that such a kernel could
+ * never produce (EPERM, "restricted", on the probe) leaves the op with
+ * the kernel's ENOTTY; the next op probes again and works.
+ */
+static const struct step dm_hypercall_steps[] = {
+    { "xendevicemodel_open", dm_open, 0, 0 },
+    { "xendevicemodel_set_isa_irq_level", dm_op, 0, ENOTTY },
     { "xendevicemodel_restrict", dm_restrict, 0, EOPNOTSUPP },
     { "xendevicemodel_close", dm_close, CONSUMES, 0 },
 };
@@ -607,11 +620,16 @@ static const struct step restrict_steps[] = {
 #define SCENARIO(n, s) { n, s, (int)(sizeof(s) / sizeof(s[0])), 0 }
 static const struct scenario scenarios[] = {
     SCENARIO("evtchn", evtchn_steps),
+    SCENARIO("evtchn-fdopen", fdopen_steps),
     SCENARIO("gnttab", gnttab_steps),
     SCENARIO("gntshr", gntshr_steps),
     SCENARIO("call", call_steps),
     /* buffers from locked anonymous memory instead */
-    { "call-anon", call_steps, (int)XS_ARRAY_SIZE(call_steps), 1 },
+    { "call-anon", call_steps, (int)XS_ARRAY_SIZE(call_steps),
+      XS_FAKE_NO_BUFDEV },
+    /* DM ops by hypercall, the kernel having no DM op request */
+    { "devicemodel-hypercall", dm_hypercall_steps,
+      (int)XS_ARRAY_SIZE(dm_hypercall_steps), XS_FAKE_NO_DM_OP },
     SCENARIO("foreignmemory", fmem_steps),
     SCENARIO("devicemodel", dm_steps),
     SCENARIO("hypfs", hypfs_steps),
@@ -693,8 +711,10 @@ static void run(const struct scenario *sc, const struct fault *f, int nf,
         int before = fake_sys_injected(), got;
 
         /*
-         * An open that failed twice (two faults) leaves nothing to
-         * operate on; only the closes run then (they accept NULL).
+         * An open that failed for good (twice, with two faults, or in
+         * the clean run on a backend that cannot open it) leaves
+         * nothing to operate on; only the closes run then (they accept
+         * NULL).
          */
         if (aborted && !st->consumes) {
             out->result[s] = base ? base->result[s] : 0;
@@ -704,6 +724,8 @@ static void run(const struct scenario *sc, const struct fault *f, int nf,
         c.consumed = 0;
         got = st->fn(&c) < 0 ? (errno ? errno : -1) : 0;
         out->result[s] = got;
+        if (got && strstr(st->name, "open") && (!base || base->result[s]))
+            aborted = 1;
         if (!base || unchecked)
             continue;
         if (got != base->result[s]) {
@@ -850,8 +872,13 @@ int main(int argc, char **argv)
             struct ctx c;
 
             memset(&c, 0, sizeof(c));
-            for (int i = 0; i < sc->n_steps; i++)
-                sc->steps[i].fn(&c);
+            for (int i = 0, aborted = 0; i < sc->n_steps; i++) {
+                if (aborted && !sc->steps[i].consumes)
+                    continue;
+                if (sc->steps[i].fn(&c) < 0 &&
+                    strstr(sc->steps[i].name, "open"))
+                    aborted = 1;
+            }
             for (int i = 0; i < n_base; i++)
                 kinds[i] = fake_sys_call_at(i)->kind;
         }

@@ -57,9 +57,14 @@ int osdep_xendevicemodel_open(xendevicemodel_handle *dmod)
  * An ENOTTY (or, from pre-4.x privcmd, EINVAL) answer may come from a
  * kernel without DM_OP or from Xen rejecting the operation.  Ask the
  * kernel with the empty call upstream probes with at open: a kernel
- * that has DM_OP accepts it (or says EPERM when restricted); only a
- * kernel without it answers ENOTTY/EINVAL again.  Returns 1 if present.
+ * that has DM_OP accepts it, one without it answers ENOTTY/EINVAL
+ * again.  PRESENT, ABSENT, or -errno when the probe itself failed
+ * otherwise.  EPERM says "present, but restricted"; it is not kept
+ * (RESTRICTED), so that no single answer decides the mode for good
+ * unless it could only come from one kind of kernel.
  */
+enum { ABSENT, PRESENT, RESTRICTED };
+
 static int dm_op_present(xendevicemodel_handle *dmod)
 {
     struct xs_privcmd_dm_op probe = {
@@ -67,7 +72,13 @@ static int dm_op_present(xendevicemodel_handle *dmod)
     };
     int64_t r = xs_sys_ioctl(dmod->fd, XS_IOCTL_PRIVCMD_DM_OP, &probe);
 
-    return r >= 0 || (r != -ENOTTY && r != -EINVAL);
+    if (r >= 0)
+        return PRESENT;
+    if (r == -EPERM)
+        return RESTRICTED;
+    if (r == -ENOTTY || r == -EINVAL)
+        return ABSENT;
+    return (int)r;
 }
 
 /* The op through IOCTL_PRIVCMD_DM_OP: 0 or -errno. */
@@ -137,7 +148,7 @@ static int dm_op_hypercall(xendevicemodel_handle *dmod, domid_t domid,
 int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
                             unsigned int nr_bufs, struct xs_dm_buf *bufs)
 {
-    int mode = get_mode(dmod), rc;
+    int mode = get_mode(dmod), rc, present;
 
     if (nr_bufs > XS_DM_MAX_BUFS)
         return -EINVAL;
@@ -150,14 +161,22 @@ int osdep_xendevicemodel_op(xendevicemodel_handle *dmod, domid_t domid,
             set_mode(dmod, XS_DM_IOCTL);
         return 0;
     }
-    if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL) &&
-        !dm_op_present(dmod)) {
-        set_mode(dmod, XS_DM_HYPERCALL);
-        return dm_op_hypercall(dmod, domid, nr_bufs, bufs);
-    }
-    if (mode == XS_DM_UNKNOWN)
+    /*
+     * Any other failure is the operation's; it proves nothing about the
+     * kernel (a transient EINTR or EFAULT could come from either), so
+     * the mode stays unknown until a success or a probe settles it.
+     */
+    if (mode != XS_DM_UNKNOWN || (rc != -ENOTTY && rc != -EINVAL))
+        return rc;
+    present = dm_op_present(dmod);
+    if (present < 0)
+        return present;
+    if (present == PRESENT)
         set_mode(dmod, XS_DM_IOCTL);
-    return rc;
+    if (present != ABSENT)
+        return rc;
+    set_mode(dmod, XS_DM_HYPERCALL);
+    return dm_op_hypercall(dmod, domid, nr_bufs, bufs);
 }
 
 int osdep_xendevicemodel_restrict(xendevicemodel_handle *dmod,
@@ -175,11 +194,18 @@ int osdep_xendevicemodel_restrict(xendevicemodel_handle *dmod,
             set_mode(dmod, XS_DM_IOCTL);
         return 0;
     }
-    if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL) &&
-        !dm_op_present(dmod)) {
-        /* Upstream would be in hypercall mode already: EOPNOTSUPP. */
-        set_mode(dmod, XS_DM_HYPERCALL);
-        return -EOPNOTSUPP;
+    if (mode == XS_DM_UNKNOWN && (rc == -ENOTTY || rc == -EINVAL)) {
+        int present = dm_op_present(dmod);
+
+        if (present < 0)
+            return present;
+        if (present == ABSENT) {
+            /* Upstream would be in hypercall mode already: EOPNOTSUPP. */
+            set_mode(dmod, XS_DM_HYPERCALL);
+            return -EOPNOTSUPP;
+        }
+        if (present == PRESENT)
+            set_mode(dmod, XS_DM_IOCTL);
     }
     return rc;
 }

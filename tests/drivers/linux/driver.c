@@ -145,6 +145,23 @@ static int privcmd_ioctl(unsigned long req, void *arg)
         /* the kernel fails the whole call when a frame is paged out */
         return paged ? fail(ENOENT) : 0;
     }
+    case XS_IOCTL_PRIVCMD_MMAPBATCH: {
+        /* version 1: a failed frame has an error pattern OR-ed in */
+        struct xs_privcmd_mmapbatch *b = arg;
+        int paged = 0;
+
+        for (int i = 0; i < b->num; i++) {
+            int rc = fake_xen_map_frame(b->dom, b->arr[i]);
+
+            if (rc == -ENOENT) {
+                b->arr[i] |= XS_PRIVCMD_MMAPBATCH_PAGED_ERROR;
+                paged = 1;
+            } else if (rc) {
+                b->arr[i] |= XS_PRIVCMD_MMAPBATCH_MFN_ERROR;
+            }
+        }
+        return paged ? fail(ENOENT) : 0;
+    }
     case XS_IOCTL_PRIVCMD_MMAP_RESOURCE: {
         struct xs_privcmd_mmap_resource *r = arg;
         uint64_t n = r->addr ? r->num : 0;
