@@ -32,13 +32,15 @@
 static uint32_t seen_domid[8], seen_ref[8];
 static int n_grants, grant_err;
 
+/* (test_threads maps from several threads at once) */
 static int xen_grant_map(uint32_t domid, uint32_t ref)
 {
-    if (n_grants < 8) {
-        seen_domid[n_grants] = domid;
-        seen_ref[n_grants] = ref;
+    int n = __atomic_fetch_add(&n_grants, 1, __ATOMIC_RELAXED);
+
+    if (n < 8) {
+        seen_domid[n] = domid;
+        seen_ref[n] = ref;
     }
-    n_grants++;
     return grant_err ? -grant_err : 0;
 }
 

@@ -30,7 +30,6 @@
 #define REQ_MAP        0x00184700UL
 #define REQ_UNMAP      0x00104701UL
 #define REQ_GETOFF     0x00184702UL
-#define REQ_MAXGRANTS  0x00044703UL
 #define REQ_NOTIFY     0x00104707UL
 #define REQ_COPY       0x00104708UL
 #define REQ_EXP        0x00144709UL
@@ -392,23 +391,6 @@ static void test_map_unmap_cost(void **state)
 
 /* ---- set_max_grants, grant copy ------------------------------------- */
 
-static void test_set_max_grants(void **state)
-{
-    xengnttab_handle *xgt = gt_open();
-
-    (void)state;
-    assert_int_equal(xengnttab_set_max_grants(xgt, 128), 0);
-    assert_int_equal(drv_ioctl_at(0)->req, REQ_MAXGRANTS);
-    assert_int_equal(rd32(drv_ioctl_at(0)->arg, 0), 128);
-    fake_sys_fail_nth(FAKE_IOCTL, 2, ENOTTY);
-    assert_int_equal(xengnttab_set_max_grants(xgt, 1), 0);
-    fake_sys_fail_nth(FAKE_IOCTL, 3, EPERM);
-    errno = 0;
-    assert_int_equal(xengnttab_set_max_grants(xgt, 1), -1);
-    assert_int_equal(errno, EPERM);
-    assert_int_equal(xengnttab_close(xgt), 0);
-}
-
 static void test_grant_copy(void **state)
 {
     xengnttab_handle *xgt = gt_open();
@@ -554,7 +536,6 @@ int main(void)
         T(test_map_eagain_retry),
         T(test_unmap_errors),
         T(test_map_unmap_cost),
-        T(test_set_max_grants),
         T(test_grant_copy),
         T(test_dmabuf),
         T(test_restrict_all),
