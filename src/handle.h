@@ -35,13 +35,13 @@
 #include "toolcore_private.h"
 
 /* The shared fields, first in every kernel-backed handle. */
-#define XS_HANDLE_FIELDS                                                    \
-    /* toolcore's record, first: callbacks recover the handle from it */   \
-    Xentoolcore__Active_Handle tc_ah;                                       \
-    const struct xs_handle_type *type;                                      \
-    /* the caller's, or the static default; never ours to destroy */       \
-    xentoollog_logger *logger;                                              \
-    /* the device; -1 while not open (published under the registry lock) */\
+#define XS_HANDLE_FIELDS \
+    /* toolcore's record, first: callbacks recover the handle from it */ \
+    Xentoolcore__Active_Handle tc_ah; \
+    const struct xs_handle_type *type; \
+    /* the caller's, or the static default; never ours to destroy */ \
+    xentoollog_logger *logger; \
+    /* the device; -1 while not open (published under the registry lock) */ \
     int fd;
 
 struct xs_handle {
@@ -52,7 +52,7 @@ struct xs_handle {
 
 /* One per interface: what differs between handles. */
 struct xs_handle_type {
-    size_t size;                /* of the whole handle struct */
+    size_t size; /* of the whole handle struct */
     /*
      * Restrict the open handle to domid (its descriptor is open):
      * 0/-errno.  NULL: the descriptor cannot be narrowed, so restrict_all
@@ -98,7 +98,8 @@ int xs__handle_close(void *h);
 /* The handle behind a toolcore record. */
 static inline struct xs_handle *xs__handle_of(Xentoolcore__Active_Handle *ah)
 {
-    return (struct xs_handle *)((char *)ah - offsetof(struct xs_handle, tc_ah));
+    return (struct xs_handle *)((char *)ah -
+                                offsetof(struct xs_handle, tc_ah));
 }
 
 #endif

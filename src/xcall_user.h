@@ -18,8 +18,8 @@
 #include <xencall.h>
 #include <xentoollog.h>
 
-#define XS_XCALL_USER_FIELDS                                                \
-    xentoollog_logger *logger;  /* the caller's, or the static default */  \
+#define XS_XCALL_USER_FIELDS \
+    xentoollog_logger *logger; /* the caller's, or the static default */ \
     xencall_handle *xcall;
 
 struct xs_xcall_user {

@@ -11,7 +11,7 @@
 
 #include "fake_bsd_test.h"
 
-const struct xs_sys_ops *k = &fake_bsd_sys_ops;
+const struct fake_bsd_libc *k = &fake_bsd_libc;
 
 /* Self-tests provoke violations on purpose: record, do not abort. */
 static void record(const char *what)

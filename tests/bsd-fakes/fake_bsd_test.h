@@ -13,8 +13,11 @@
 
 #define PG 4096UL
 
-/* The kernel under test, called directly (no fake_sys underneath). */
-extern const struct xs_sys_ops *k;
+/*
+ * The kernel under test, called directly (no fake_sys underneath), in
+ * libc's convention: -1 with errno.
+ */
+extern const struct fake_bsd_libc *k;
 
 /* Reset the kernel to os's defaults with a violation recorder. */
 void fb_reset(enum fake_bsd_os os, struct fake_bsd_config *cfg);

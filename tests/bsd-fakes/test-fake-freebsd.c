@@ -764,17 +764,36 @@ static void test_layered_on_fake_sys(void **state)
     assert_int_equal(xs__sys->ioctl(ev, XS_BSD_IOCTL_EVTCHN_BIND_VIRQ, &v), 0);
     port = v.port;
     assert_int_equal(fake_bsd_port_fd(port), ev);
-    /* fault injection still works */
+    /* fault injection still works; the seam answers -errno */
     fake_sys_fail_nth(FAKE_IOCTL, 2, EIO);
     assert_int_equal(xs__sys->ioctl(ev, XS_BSD_IOCTL_EVTCHN_BIND_VIRQ, &v),
-                     -1);
-    assert_int_equal(errno, EIO);
+                     -EIO);
     /* fake_sys closes without telling the kernel: noticed anyway */
     xs__sys->close(ev);
     assert_int_equal(fake_sys_open_fds(), 0);
     assert_int_equal(fake_bsd_port_fd(port), -1);
     fake_bsd_uninstall();
     assert_true(xs__sys == &xs__sys_libc);
+}
+
+/* fake_bsd_sys_ops is the same kernel in the seam's -errno convention */
+static void test_seam_table(void **state)
+{
+    const struct xs_sys_ops *sys = &fake_bsd_sys_ops;
+    char c;
+    int pc;
+
+    (void)state;
+    pc = sys->open(XS_FREEBSD_PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
+    assert_true(pc >= 0);
+    errno = 0;
+    assert_int_equal(sys->read(pc, &c, 1), -ENODEV);
+    assert_int_equal(sys->open("/dev/xen/no-such-node", O_RDWR), -ENOENT);
+    assert_int_equal(sys->mlock(&c, 1), 0);
+    assert_int_equal(fake_bsd_locked_bytes(), 1);
+    assert_int_equal(sys->munlock(&c, 1), 0);
+    assert_int_equal(fake_bsd_locked_bytes(), 0);
+    assert_int_equal(sys->close(pc), 0);
 }
 
 int main(void)
@@ -795,6 +814,7 @@ int main(void)
         cmocka_unit_test_setup(test_gntdev_map, setup),
         cmocka_unit_test_setup(test_linux_only_memory, setup),
         cmocka_unit_test_setup(test_layered_on_fake_sys, setup),
+        cmocka_unit_test_setup(test_seam_table, setup),
     };
 
     return cmocka_run_group_tests_name("fake-freebsd", tests, NULL, NULL);

@@ -70,7 +70,11 @@ void xs_interpose_set_hypercall_result(long r)
     pthread_mutex_unlock(&lock);
 }
 
-enum device { NOT_OURS, EVTCHN, PRIVCMD };
+enum device {
+    NOT_OURS,
+    EVTCHN,
+    PRIVCMD
+};
 
 static enum device device_of(int fd)
 {
@@ -135,7 +139,7 @@ static int do_open(const char *path, int flags, mode_t mode,
 
 /* open()'s third argument exists only when the flags create a file. */
 #define TAKES_MODE(flags) \
-    (((flags) & O_CREAT) || ((flags) & O_TMPFILE) == O_TMPFILE)
+    (((flags)&O_CREAT) || ((flags)&O_TMPFILE) == O_TMPFILE)
 
 int open(const char *path, int flags, ...)
 {
@@ -231,7 +235,7 @@ int ioctl(int fd, unsigned long req, ...)
 ssize_t read(int fd, void *buf, size_t len)
 {
     ssize_t (*real)(int, void *, size_t) =
-        (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+        (ssize_t(*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
 
     /* the pending ports come from the socket: libc's read() blocks */
     if (emulated(fd))
@@ -242,7 +246,7 @@ ssize_t read(int fd, void *buf, size_t len)
 ssize_t write(int fd, const void *buf, size_t len)
 {
     ssize_t (*real)(int, const void *, size_t) =
-        (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+        (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
 
     if (!emulated(fd))
         return real(fd, buf, len);

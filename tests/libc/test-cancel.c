@@ -36,7 +36,7 @@ static void *waiter(void *arg)
     xenevtchn_handle *xce = arg;
 
     pthread_barrier_wait(&meet);
-    (void)xenevtchn_pending(xce);       /* blocks: no port ever arrives */
+    (void)xenevtchn_pending(xce); /* blocks: no port ever arrives */
     return NULL;
 }
 

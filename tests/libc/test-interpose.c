@@ -30,10 +30,9 @@ static xs_interpose_set_result_fn *set_result;
 static int find_shim(void **state)
 {
     (void)state;
-    seen = (xs_interpose_count_fn *)dlsym(RTLD_DEFAULT,
-                                          "xs_interpose_count");
-    set_result = (xs_interpose_set_result_fn *)dlsym(
-        RTLD_DEFAULT, "xs_interpose_set_hypercall_result");
+    seen = (xs_interpose_count_fn *)dlsym(RTLD_DEFAULT, "xs_interpose_count");
+    set_result = (xs_interpose_set_result_fn *)
+        dlsym(RTLD_DEFAULT, "xs_interpose_set_hypercall_result");
     return seen && set_result ? 0 : -1;
 }
 
@@ -76,15 +75,15 @@ static void test_evtchn_through_libc(void **state)
 static void test_large_hypercall_results(void **state)
 {
     static const struct {
-        long kernel;        /* what privcmd answers */
-        long want;          /* what upstream's xencall returns */
+        long kernel; /* what privcmd answers */
+        long want;   /* what upstream's xencall returns */
     } cases[] = {
         { 7, 7 },
         { 0x7fffffffL, INT_MAX },
-        { 0x80000000L, INT_MIN },               /* 2^31 */
-        { 0xfffffff0L, -16 },                   /* not -EBUSY */
-        { 0xffffffffL, -1 },                    /* -1, but not a failure */
-        { 0x100000005L, 5 },                    /* bits above 31 lost */
+        { 0x80000000L, INT_MIN }, /* 2^31 */
+        { 0xfffffff0L, -16 },     /* not -EBUSY */
+        { 0xffffffffL, -1 },      /* -1, but not a failure */
+        { 0x100000005L, 5 },      /* bits above 31 lost */
     };
     xencall_handle *x;
     unsigned ioctl0 = seen(XS_INTERPOSE_IOCTL);
@@ -94,7 +93,7 @@ static void test_large_hypercall_results(void **state)
     assert_non_null(x);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         set_result(cases[i].kernel);
-        errno = EDOM;       /* a success leaves errno as it was */
+        errno = EDOM; /* a success leaves errno as it was */
         assert_int_equal(xencall0(x, 17), (int)cases[i].want);
         assert_int_equal(errno, EDOM);
         assert_int_equal(xencall2L(x, 17, 1, 2), cases[i].want);

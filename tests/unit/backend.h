@@ -35,8 +35,8 @@ enum xs_op {
 };
 
 /* Kernel variants a driver fake can play (flags for install). */
-#define XS_FAKE_NO_BUFDEV   0x1     /* no hypercall-buffer device */
-#define XS_FAKE_NO_DM_OP    0x2     /* privcmd without a DM op request */
+#define XS_FAKE_NO_BUFDEV 0x1 /* no hypercall-buffer device */
+#define XS_FAKE_NO_DM_OP  0x2 /* privcmd without a DM op request */
 
 struct xs_backend {
     const char *name;

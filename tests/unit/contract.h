@@ -29,8 +29,7 @@ static inline void *contract_open_(enum xs_op op, void *h, int err,
                      xs_backend.name, strerror(xs_expect(op)));
         if (err != xs_expect(op))
             fail_msg("%s failed with %s on backend %s, must be %s", what,
-                     strerror(err), xs_backend.name,
-                     strerror(xs_expect(op)));
+                     strerror(err), xs_backend.name, strerror(xs_expect(op)));
         assert_int_equal(fake_sys_open_fds(), 0);
         return NULL;
     }
@@ -41,9 +40,13 @@ static inline void *contract_open_(enum xs_op op, void *h, int err,
 }
 
 /* expr, or NULL after asserting the backend's promised errno. */
-#define CONTRACT_OPEN(op, expr)                                             \
-    ({ void *h_; errno = 0; h_ = (expr);                                    \
-       contract_open_((op), h_, errno, #expr); })
+#define CONTRACT_OPEN(op, expr) \
+    ({ \
+        void *h_; \
+        errno = 0; \
+        h_ = (expr); \
+        contract_open_((op), h_, errno, #expr); \
+    })
 
 /* The errno a call the backend cannot make must answer, or 0. */
 #define CONTRACT_EXPECT(op) xs_expect(op)
@@ -68,23 +71,23 @@ static inline int contract_teardown(void **state)
  * else, and a failing open() of the device comes back as the caller's
  * errno with nothing held (where the backend can open at all).
  */
-#define CONTRACT_ASSERT_OPEN_CLOSE(type, open_fn, close_fn)                 \
-    do {                                                                    \
-        type *h_;                                                           \
-        assert_int_equal(close_fn(NULL), 0);                                \
-        errno = 0;                                                          \
-        assert_null(open_fn(NULL, 1));                                      \
-        assert_int_equal(errno, EINVAL);                                    \
-        assert_int_equal(fake_sys_count_all(), 0);                          \
-        h_ = CONTRACT_OPEN(XS_OP_CALL_OPEN, open_fn(NULL, 0));              \
-        if (!h_)                                                            \
-            break;                                                          \
-        assert_int_equal(close_fn(h_), 0);                                  \
-        assert_int_equal(fake_sys_count_all(),                              \
-                         xs_backend.open_close_syscalls);                   \
+#define CONTRACT_ASSERT_OPEN_CLOSE(type, open_fn, close_fn) \
+    do { \
+        type *h_; \
+        assert_int_equal(close_fn(NULL), 0); \
+        errno = 0; \
+        assert_null(open_fn(NULL, 1)); \
+        assert_int_equal(errno, EINVAL); \
+        assert_int_equal(fake_sys_count_all(), 0); \
+        h_ = CONTRACT_OPEN(XS_OP_CALL_OPEN, open_fn(NULL, 0)); \
+        if (!h_) \
+            break; \
+        assert_int_equal(close_fn(h_), 0); \
+        assert_int_equal(fake_sys_count_all(), \
+                         xs_backend.open_close_syscalls); \
         fake_sys_fail_nth(FAKE_OPEN, fake_sys_count(FAKE_OPEN) + 1, EACCES); \
-        assert_null(open_fn(NULL, 0));                                      \
-        assert_int_equal(errno, EACCES);                                    \
+        assert_null(open_fn(NULL, 0)); \
+        assert_int_equal(errno, EACCES); \
     } while (0)
 
 #define CONTRACT_TEST(f) \

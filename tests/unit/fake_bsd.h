@@ -63,9 +63,10 @@
  * fake_bsd_install() installs fake_sys (tests/unit/fake_sys.h) with this
  * kernel as its handlers, so fault injection, the call log and the
  * descriptor/mapping leak checks of fake_sys keep working unchanged.
- * fake_bsd_sys_ops is the same kernel as a complete struct xs_sys_ops for
- * tests that want no fake_sys underneath (the self-tests call it
- * directly).  Descriptors are real (a memfd each), so leaks show in
+ * fake_bsd_sys_ops is the same kernel as a complete struct xs_sys_ops
+ * (the seam's -errno convention, mlock/munlock included) for tests that
+ * want no fake_sys underneath; fake_bsd_libc is it in libc's convention,
+ * which the self-tests call directly.  Descriptors are real (a memfd each), so leaks show in
  * /proc/self/fd and O_CLOEXEC / O_NONBLOCK are real descriptor flags; a
  * descriptor closed behind the fake's back (fake_sys closes without
  * telling its handlers) is noticed on the next call, from its identity.
@@ -161,6 +162,23 @@ enum fake_bsd_violation {
 /* The kernel as a whole seam table (libc convention, see above). */
 extern const struct xs_sys_ops fake_bsd_sys_ops;
 
+/* The same kernel in libc's convention (-1 with errno, MAP_FAILED). */
+struct fake_bsd_libc {
+    int (*open)(const char *path, int flags);
+    int (*close)(int fd);
+    int (*ioctl)(int fd, unsigned long request, void *arg);
+    void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd,
+                  off_t offset);
+    int (*munmap)(void *addr, size_t len);
+    int (*madvise)(void *addr, size_t len, int advice);
+    ssize_t (*read)(int fd, void *buf, size_t len);
+    ssize_t (*write)(int fd, const void *buf, size_t len);
+    int (*dup3)(int oldfd, int newfd, int flags);
+    int (*fcntl)(int fd, int cmd, int arg);
+    int (*usleep)(unsigned int usec);
+};
+extern const struct fake_bsd_libc fake_bsd_libc;
+
 /* Defaults for one OS (dom0, root, Xen present, no hooks). */
 void fake_bsd_default_config(struct fake_bsd_config *cfg, enum fake_bsd_os os);
 /* Reset the kernel to cfg (closing nothing: descriptors it handed out
@@ -234,13 +252,13 @@ int fake_bsd_live_grant_maps(void);
  * with this errno (0 cancels). */
 void fake_bsd_fail_grant_at(int nth, int err);
 
-/* ---- memory the seam has no entry for yet ---- */
+/* ---- locked memory ---- */
 /*
  * Hypercall buffers on both BSDs are anonymous memory locked with mlock()
  * (no MAP_LOCKED, no buffer device); FreeBSD can also keep them out of
- * fork children with minherit(INHERIT_NONE).  struct xs_sys_ops has no
- * such members today: the backend task adds them and points the table at
- * these, which track what is locked so a test can check it is unlocked.
+ * fork children with minherit(INHERIT_NONE), which the seam has no entry
+ * for yet.  fake_bsd_sys_ops's mlock/munlock point at these, which track
+ * what is locked so a test can check it is unlocked.
  */
 int fake_bsd_mlock(const void *addr, size_t len);
 int fake_bsd_munlock(const void *addr, size_t len);

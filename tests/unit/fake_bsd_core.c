@@ -1048,7 +1048,7 @@ void fake_bsd_fail_grant_at(int nth, int err)
 }
 
 /* ------------------------------------------------------------------ */
-/* The seam's convention (libc's today): the only place that converts. */
+/* libc's convention, for fake_sys's handlers and the self-tests. */
 
 static int ret_int(int err, int val)
 {
@@ -1172,7 +1172,8 @@ static int w_usleep(unsigned int usec)
     return 0; /* tests never really sleep */
 }
 
-const struct xs_sys_ops fake_bsd_sys_ops = {
+/* libc's view of the kernel: what fake_sys's handlers and the self-tests use */
+const struct fake_bsd_libc fake_bsd_libc = {
     .open = w_open,
     .close = w_close,
     .ioctl = w_ioctl,
@@ -1184,6 +1185,138 @@ const struct xs_sys_ops fake_bsd_sys_ops = {
     .dup3 = w_dup3,
     .fcntl = w_fcntl,
     .usleep = w_usleep,
+};
+
+/*
+ * The seam's view (src/osdep/sys.h): -errno or a result, the ioctl's int
+ * as unsigned 32 bits.  Converted here from the kernel's BSD error codes,
+ * once; the kernel logic above never sees either convention.
+ */
+static int s_open(const char *path, int flags)
+{
+    int fd = -1, err;
+
+    FK_LOCK();
+    err = k_open(path, flags, &fd);
+    FK_UNLOCK();
+    return err ? -err : fd;
+}
+
+static int s_close(int fd)
+{
+    int err;
+
+    FK_LOCK();
+    err = k_close(fd);
+    FK_UNLOCK();
+    return -err;
+}
+
+static int64_t s_ioctl(int fd, unsigned long request, void *arg)
+{
+    int err;
+
+    FK_LOCK();
+    err = k_ioctl(fd, request, arg);
+    FK_UNLOCK();
+    return -err; /* the BSD drivers answer 0 on success */
+}
+
+static int s_mmap(void *addr, size_t len, int prot, int flags, int fd,
+                  off_t offset, void **out)
+{
+    int err;
+
+    FK_LOCK();
+    err = k_mmap(addr, len, prot, flags, fd, offset, out);
+    FK_UNLOCK();
+    return -err;
+}
+
+static int s_munmap(void *addr, size_t len)
+{
+    int err;
+
+    FK_LOCK();
+    err = k_munmap(addr, len);
+    FK_UNLOCK();
+    return -err;
+}
+
+static int s_madvise(void *addr, size_t len, int advice)
+{
+    int err;
+
+    FK_LOCK();
+    err = k_madvise(addr, len, advice);
+    FK_UNLOCK();
+    return -err;
+}
+
+static int s_mlock(const void *addr, size_t len)
+{
+    return fake_bsd_mlock(addr, len) < 0 ? -ENOMEM : 0;
+}
+
+static int s_munlock(const void *addr, size_t len)
+{
+    return fake_bsd_munlock(addr, len) < 0 ? -EINVAL : 0;
+}
+
+static ssize_t s_read(int fd, void *buf, size_t len)
+{
+    size_t done = 0;
+    int err;
+
+    FK_LOCK();
+    err = k_read(fd, buf, len, &done);
+    FK_UNLOCK();
+    return err ? -err : (ssize_t)done;
+}
+
+static ssize_t s_write(int fd, const void *buf, size_t len)
+{
+    size_t done = 0;
+    int err;
+
+    FK_LOCK();
+    err = k_write(fd, buf, len, &done);
+    FK_UNLOCK();
+    return err ? -err : (ssize_t)done;
+}
+
+static int s_dup3(int oldfd, int newfd, int flags)
+{
+    return dup3(oldfd, newfd, flags) < 0 ? -errno : newfd;
+}
+
+static int s_fcntl(int fd, int cmd, int arg)
+{
+    int r = fcntl(fd, cmd, arg);
+
+    return r < 0 ? -errno : r;
+}
+
+static int s_usleep(unsigned int usec)
+{
+    (void)usec;
+    return 0; /* tests never really sleep */
+}
+
+const struct xs_sys_ops fake_bsd_sys_ops = {
+    .open = s_open,
+    .close = s_close,
+    .ioctl = s_ioctl,
+    .mmap = s_mmap,
+    .munmap = s_munmap,
+    .madvise = s_madvise,
+    .mlock = s_mlock,
+    .munlock = s_munlock,
+    .read = s_read,
+    .write = s_write,
+    .dup3 = s_dup3,
+    .fcntl = s_fcntl,
+    .usleep = s_usleep,
 };
 
 void fake_bsd_install(const struct fake_bsd_config *cfg)

@@ -33,8 +33,8 @@ static int n_msgs, n_buffer_msgs, last_errnoval;
 static xentoollog_level last_level;
 
 static void rec_vmessage(xentoollog_logger *l, xentoollog_level level,
-                         int errnoval, const char *context,
-                         const char *format, va_list al)
+                         int errnoval, const char *context, const char *format,
+                         va_list al)
 {
     (void)l;
     vsnprintf(last_msg, sizeof(last_msg), format, al);
@@ -53,7 +53,8 @@ static void rec_destroy(xentoollog_logger *l)
 }
 
 static xentoollog_logger rec_logger = {
-    .vmessage = rec_vmessage, .destroy = rec_destroy,
+    .vmessage = rec_vmessage,
+    .destroy = rec_destroy,
 };
 
 /* ---- Xen ---- */
@@ -109,15 +110,16 @@ static void test_open_close(void **state)
 static void test_open_failure_logged(void **state)
 {
     int want = CONTRACT_EXPECT(XS_OP_CALL_OPEN)
-               ? CONTRACT_EXPECT(XS_OP_CALL_OPEN) : EACCES;
+                   ? CONTRACT_EXPECT(XS_OP_CALL_OPEN)
+                   : EACCES;
 
     (void)state;
     fake_sys_fail_nth(FAKE_OPEN, 1, EACCES);
     errno = 0;
     assert_null(xencall_open(&rec_logger, 0));
     assert_int_equal(errno, want);
-    assert_string_equal(last_msg,
-        "Could not obtain handle on privileged command interface");
+    assert_string_equal(
+        last_msg, "Could not obtain handle on privileged command interface");
     assert_string_equal(last_ctx, "xencall");
     assert_int_equal(last_level, XTL_ERROR);
     assert_int_equal(last_errnoval, want);
@@ -142,8 +144,8 @@ static void test_close_failure(void **state)
 
 /* ---- hypercalls ---- */
 
-static void check_call(unsigned int op, uint64_t a1, uint64_t a2,
-                       uint64_t a3, uint64_t a4, uint64_t a5)
+static void check_call(unsigned int op, uint64_t a1, uint64_t a2, uint64_t a3,
+                       uint64_t a4, uint64_t a5)
 {
     assert_int_equal(seen_op, op);
     assert_int_equal(seen_args[0], a1);
@@ -234,9 +236,9 @@ static void test_buffers_and_cache(void **state)
         return;
     p = xencall_alloc_buffer(x, 64);
     assert_non_null(p);
-    assert_int_equal(((uintptr_t)p) & 4095, 16);       /* header */
+    assert_int_equal(((uintptr_t)p) & 4095, 16); /* header */
     assert_int_equal(((uintptr_t)p) & 15, 0);
-    assert_int_equal(*(int *)(p - 16), 1);              /* page count */
+    assert_int_equal(*(int *)(p - 16), 1); /* page count */
     for (int i = 0; i < 64; i++)
         assert_int_equal(p[i], 0);
 
@@ -334,7 +336,7 @@ static void test_cache_limits_and_stats(void **state)
 
     n_buffer_msgs = 0;
     assert_int_equal(xencall_close(x), 0);
-    assert_int_equal(n_buffer_msgs, 4);   /* statistics at XTL_DEBUG */
+    assert_int_equal(n_buffer_msgs, 4); /* statistics at XTL_DEBUG */
     assert_string_equal(last_msg, "cache hits:3 misses:9 toobig:3");
 }
 
@@ -452,8 +454,9 @@ static void test_threads(void **state)
 
 static void test_non_reentrant_and_default_logger(void **state)
 {
-    xencall_handle *x = CONTRACT_OPEN(XS_OP_CALL_OPEN,
-        xencall_open(NULL, XENCALL_OPENFLAG_NON_REENTRANT));
+    xencall_handle *x =
+        CONTRACT_OPEN(XS_OP_CALL_OPEN,
+                      xencall_open(NULL, XENCALL_OPENFLAG_NON_REENTRANT));
     void *p;
 
     (void)state;

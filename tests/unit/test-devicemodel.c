@@ -27,7 +27,7 @@
 #include "contract.h"
 
 /* ---- Xen ---- */
-static int xen_err;                 /* errno Xen answers a real op with */
+static int xen_err; /* errno Xen answers a real op with */
 static uint16_t seen_dom, seen_num;
 static unsigned char seen_op[sizeof(struct xen_dm_op)];
 static size_t seen_size[2];
@@ -117,8 +117,8 @@ static uint64_t op_u64(size_t off)
 static void test_open_close(void **state)
 {
     xendevicemodel_handle *d;
-    int want = CONTRACT_EXPECT(XS_OP_DM_OPEN)
-               ? CONTRACT_EXPECT(XS_OP_DM_OPEN) : EACCES;
+    int want = CONTRACT_EXPECT(XS_OP_DM_OPEN) ? CONTRACT_EXPECT(XS_OP_DM_OPEN)
+                                              : EACCES;
 
     (void)state;
     assert_int_equal(xendevicemodel_close(NULL), 0);
@@ -135,8 +135,7 @@ static void test_open_close(void **state)
     d = open_ok();
     if (!d)
         return;
-    assert_int_equal(fcntl(d->fd, F_GETFD) & FD_CLOEXEC,
-                     FD_CLOEXEC);
+    assert_int_equal(fcntl(d->fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
     assert_int_equal(xendevicemodel_close(d), 0);
     /* no probe, no xencall handle: the open and the close */
     assert_int_equal(fake_sys_count_all(), xs_backend.open_close_syscalls);
@@ -172,48 +171,58 @@ static void test_ops_layout(void **state)
     assert_int_equal(id, 5);
 
     assert_int_equal(xendevicemodel_get_ioreq_server_info(d, 7, 5, &g1, &g2,
-                                                          &port), 0);
+                                                          &port),
+                     0);
     assert_int_equal(op_u32(0), 2);
-    assert_int_equal(op_u32(8), 5);                 /* id @8, flags @10 */
+    assert_int_equal(op_u32(8), 5); /* id @8, flags @10 */
     assert_int_equal(g1, 0x1234);
     assert_int_equal(g2, 0x5678);
     assert_int_equal(port, 77);
     port = 0;
-    assert_int_equal(xendevicemodel_get_ioreq_server_info(d, 7, 5, NULL,
-                                                          NULL, &port), 0);
-    assert_int_equal(op_u32(8), 5 | (1u << 16));    /* XEN_DMOP_no_gfns */
+    assert_int_equal(xendevicemodel_get_ioreq_server_info(d, 7, 5, NULL, NULL,
+                                                          &port),
+                     0);
+    assert_int_equal(op_u32(8), 5 | (1u << 16)); /* XEN_DMOP_no_gfns */
     assert_int_equal(port, 77);
-    assert_int_equal(xendevicemodel_get_ioreq_server_info(d, 7, 5, NULL,
-                                                          &g2, NULL), 0);
+    assert_int_equal(xendevicemodel_get_ioreq_server_info(d, 7, 5, NULL, &g2,
+                                                          NULL),
+                     0);
     assert_int_equal(op_u32(8), 5);
 
-    assert_int_equal(xendevicemodel_map_io_range_to_ioreq_server(
-                         d, 7, 5, 1, 0x1000, 0x1fff), 0);
+    assert_int_equal(xendevicemodel_map_io_range_to_ioreq_server(d, 7, 5, 1,
+                                                                 0x1000,
+                                                                 0x1fff),
+                     0);
     assert_int_equal(op_u32(0), 3);
     assert_int_equal(op_u32(8), 5);
     assert_int_equal(op_u32(12), 1);
     assert_int_equal(op_u64(16), 0x1000);
     assert_int_equal(op_u64(24), 0x1fff);
-    assert_int_equal(xendevicemodel_unmap_io_range_from_ioreq_server(
-                         d, 7, 5, 0, 0x60, 0x64), 0);
+    assert_int_equal(xendevicemodel_unmap_io_range_from_ioreq_server(d, 7, 5,
+                                                                     0, 0x60,
+                                                                     0x64),
+                     0);
     assert_int_equal(op_u32(0), 4);
     assert_int_equal(op_u32(12), 0);
     assert_int_equal(op_u64(16), 0x60);
     assert_int_equal(op_u64(24), 0x64);
 
-    assert_int_equal(xendevicemodel_map_pcidev_to_ioreq_server(
-                         d, 7, 5, 1, 2, 3, 4), 0);
+    assert_int_equal(xendevicemodel_map_pcidev_to_ioreq_server(d, 7, 5, 1, 2,
+                                                               3, 4),
+                     0);
     assert_int_equal(op_u32(0), 3);
     assert_int_equal(op_u32(12), 2);
     assert_int_equal(op_u64(16), (1u << 16) | (2 << 8) | (3 << 3) | 4);
     assert_int_equal(op_u64(24), (1u << 16) | (2 << 8) | (3 << 3) | 4);
-    assert_int_equal(xendevicemodel_unmap_pcidev_from_ioreq_server(
-                         d, 7, 5, 0, 0, 0x1f, 7), 0);
+    assert_int_equal(xendevicemodel_unmap_pcidev_from_ioreq_server(d, 7, 5, 0,
+                                                                   0, 0x1f, 7),
+                     0);
     assert_int_equal(op_u32(0), 4);
     assert_int_equal(op_u64(16), 0xff);
 
     assert_int_equal(xendevicemodel_map_mem_type_to_ioreq_server(
-                         d, 7, 5, HVMMEM_ioreq_server, 2), 0);
+                         d, 7, 5, HVMMEM_ioreq_server, 2),
+                     0);
     assert_int_equal(op_u32(0), 15);
     assert_int_equal(op_u32(8), 5 | (4u << 16));
     assert_int_equal(op_u32(12), 2);
@@ -221,16 +230,17 @@ static void test_ops_layout(void **state)
 
     assert_int_equal(xendevicemodel_set_ioreq_server_state(d, 7, 5, 42), 0);
     assert_int_equal(op_u32(0), 5);
-    assert_int_equal(op_u32(8), 5 | (1u << 16));    /* enabled = 1 */
+    assert_int_equal(op_u32(8), 5 | (1u << 16)); /* enabled = 1 */
     assert_int_equal(xendevicemodel_destroy_ioreq_server(d, 7, 5), 0);
     assert_int_equal(op_u32(0), 6);
     assert_int_equal(op_u32(8), 5);
 
     assert_int_equal(xendevicemodel_set_pci_intx_level(d, 7, 0x102, 3, 4, 2,
-                                                       1), 0);
+                                                       1),
+                     0);
     assert_int_equal(op_u32(0), 8);
     assert_int_equal(op_u64(8), 0x0102 | (3u << 16) | (4u << 24) |
-                                (2ULL << 32) | (1ULL << 40));
+                                    (2ULL << 32) | (1ULL << 40));
     assert_int_equal(xendevicemodel_set_isa_irq_level(d, 7, 9, 1), 0);
     assert_int_equal(op_u32(0), 9);
     assert_int_equal(op_u32(8) & 0xffff, 9 | (1 << 8));
@@ -246,15 +256,17 @@ static void test_ops_layout(void **state)
     assert_int_equal(op_u32(8), 0x4041);
     assert_int_equal(op_u64(16), 0xfee00000);
 
-    assert_int_equal(xendevicemodel_set_mem_type(d, 7, HVMMEM_ram_ro,
-                                                 0x100, 16), 0);
+    assert_int_equal(xendevicemodel_set_mem_type(d, 7, HVMMEM_ram_ro, 0x100,
+                                                 16),
+                     0);
     assert_int_equal(op_u32(0), 12);
     assert_int_equal(op_u32(8), 16);
     assert_int_equal(op_u32(12), 1);
     assert_int_equal(op_u64(16), 0x100);
 
     assert_int_equal(xendevicemodel_inject_event(d, 7, 1, 14, 3, 2, 0,
-                                                 0xdead000), 0);
+                                                 0xdead000),
+                     0);
     assert_int_equal(op_u32(0), 13);
     assert_int_equal(op_u32(8), 1);
     assert_int_equal(seen_op[12], 14);
@@ -272,8 +284,8 @@ static void test_ops_layout(void **state)
     assert_int_equal(op_u32(12), 0);
     assert_int_equal(op_u64(16), 0x10);
     assert_int_equal(op_u64(24), 0x20);
-    assert_int_equal(xendevicemodel_pin_memory_cacheattr(d, 7, 0x10, 0x1f,
-                                                         6), 0);
+    assert_int_equal(xendevicemodel_pin_memory_cacheattr(d, 7, 0x10, 0x1f, 6),
+                     0);
     assert_int_equal(op_u32(0), 18);
     assert_int_equal(op_u64(8), 0x10);
     assert_int_equal(op_u64(16), 0x1f);
@@ -291,7 +303,8 @@ static void test_two_buffer_ops(void **state)
     xendevicemodel_handle *d = open_ok();
     unsigned long bitmap[2] = { 0, 0 };
     struct xen_dm_op_modified_memory_extent ext[2] = {
-        { .nr = 3, .first_pfn = 0x100 }, { .nr = 4, .first_pfn = 0x200 },
+        { .nr = 3, .first_pfn = 0x100 },
+        { .nr = 4, .first_pfn = 0x200 },
     };
 
     (void)state;
@@ -303,13 +316,13 @@ static void test_two_buffer_ops(void **state)
     assert_int_equal(op_u32(0), 7);
     assert_int_equal(op_u32(8), 9);
     assert_int_equal(op_u64(16), 0xa0);
-    assert_int_equal(seen_size[1], 2);              /* (9 + 7) / 8 */
+    assert_int_equal(seen_size[1], 2); /* (9 + 7) / 8 */
 
     assert_int_equal(xendevicemodel_modified_memory(d, 7, 0x300, 5), 0);
     assert_int_equal(seen_num, 2);
     assert_int_equal(op_u32(0), 11);
-    assert_int_equal(op_u32(8), 1);                 /* nr_extents */
-    assert_int_equal(op_u32(12), 0);                /* opaque */
+    assert_int_equal(op_u32(8), 1);  /* nr_extents */
+    assert_int_equal(op_u32(12), 0); /* opaque */
     assert_int_equal(seen_size[1], 16);
     {
         uint32_t nr;
@@ -336,20 +349,25 @@ static void test_argument_checks(void **state)
     if (!d)
         return;
     errno = 0;
-    assert_int_equal(xendevicemodel_map_mem_type_to_ioreq_server(
-                         d, 7, 5, HVMMEM_ram_rw, 2), -1);
+    assert_int_equal(xendevicemodel_map_mem_type_to_ioreq_server(d, 7, 5,
+                                                                 HVMMEM_ram_rw,
+                                                                 2),
+                     -1);
     assert_int_equal(errno, EINVAL);
     errno = 0;
     assert_int_equal(xendevicemodel_map_mem_type_to_ioreq_server(
-                         d, 7, 5, HVMMEM_ioreq_server, 1), -1);
+                         d, 7, 5, HVMMEM_ioreq_server, 1),
+                     -1);
     assert_int_equal(errno, EINVAL);
     errno = 0;
-    assert_int_equal(xendevicemodel_map_pcidev_to_ioreq_server(
-                         d, 7, 5, 0, 0, 0x20, 0), -1);
+    assert_int_equal(xendevicemodel_map_pcidev_to_ioreq_server(d, 7, 5, 0, 0,
+                                                               0x20, 0),
+                     -1);
     assert_int_equal(errno, EINVAL);
     errno = 0;
-    assert_int_equal(xendevicemodel_unmap_pcidev_from_ioreq_server(
-                         d, 7, 5, 0, 0, 0, 8), -1);
+    assert_int_equal(xendevicemodel_unmap_pcidev_from_ioreq_server(d, 7, 5, 0,
+                                                                   0, 0, 8),
+                     -1);
     assert_int_equal(errno, EINVAL);
     assert_int_equal(fake_sys_count_all(), before);
     assert_int_equal(xendevicemodel_close(d), 0);

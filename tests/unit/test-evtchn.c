@@ -73,7 +73,8 @@ static void test_open_fails(void **state)
     errno = 0;
     assert_null(xenevtchn_open(NULL, 0));
     assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_EVTCHN_OPEN)
-                            ? CONTRACT_EXPECT(XS_OP_EVTCHN_OPEN) : ENOENT);
+                                ? CONTRACT_EXPECT(XS_OP_EVTCHN_OPEN)
+                                : ENOENT);
     assert_int_equal(fake_sys_open_fds(), 0);
     /* the failed handle was deregistered: restrict_all touches nothing */
     assert_int_equal(xentoolcore_restrict_all(3), 0);
@@ -182,18 +183,32 @@ static void test_kernel_failures(void **state)
         fake_sys_fail_always(FAKE_WRITE, EPERM);
         errno = 0;
         switch (i) {
-        case 0: rc = xenevtchn_bind_unbound_port(xce, 1); break;
-        case 1: rc = xenevtchn_bind_interdomain(xce, 1, 2); break;
-        case 2: rc = xenevtchn_bind_virq(xce, 1); break;
-        case 3: rc = xenevtchn_unbind(xce, 1); break;
-        case 4: rc = xenevtchn_notify(xce, 1); break;
+        case 0:
+            rc = xenevtchn_bind_unbound_port(xce, 1);
+            break;
+        case 1:
+            rc = xenevtchn_bind_interdomain(xce, 1, 2);
+            break;
+        case 2:
+            rc = xenevtchn_bind_virq(xce, 1);
+            break;
+        case 3:
+            rc = xenevtchn_unbind(xce, 1);
+            break;
+        case 4:
+            rc = xenevtchn_notify(xce, 1);
+            break;
         case 5:
             rc = xenevtchn_restrict(xce, 1);
             if (CONTRACT_EXPECT(XS_OP_EVTCHN_RESTRICT))
                 want = CONTRACT_EXPECT(XS_OP_EVTCHN_RESTRICT);
             break;
-        case 6: rc = xenevtchn_pending(xce); break;
-        case 7: rc = xenevtchn_unmask(xce, 1); break;
+        case 6:
+            rc = xenevtchn_pending(xce);
+            break;
+        case 7:
+            rc = xenevtchn_unmask(xce, 1);
+            break;
         }
         assert_int_equal(rc, -1);
         assert_int_equal(errno, want);

@@ -30,15 +30,18 @@
 #include "quiet_logger.h"
 
 /* Frame numbers understood by the fake hypervisor. */
-#define PFN_BAD    0x01000000UL      /* any pfn with this bit: -ESRCH */
-#define PFN_PAGED  0x02000000UL      /* paged out for paged_left answers */
+#define PFN_BAD   0x01000000UL /* any pfn with this bit: -ESRCH */
+#define PFN_PAGED 0x02000000UL /* paged out for paged_left answers */
 
-static int paged_left;              /* ENOENT answers before the pager
+static int paged_left;   /* ENOENT answers before the pager
                                        brings paged frames back */
-static int resource_err;            /* acquire_resource's answer */
+static int resource_err; /* acquire_resource's answer */
 static uint64_t resource_frames = 4;
-static struct { uint16_t dom; unsigned int type, id; uint64_t frame, nr; }
-    last_res;
+static struct {
+    uint16_t dom;
+    unsigned int type, id;
+    uint64_t frame, nr;
+} last_res;
 
 static int xen_map_frame(uint16_t domid, uint64_t pfn)
 {
@@ -52,9 +55,8 @@ static int xen_map_frame(uint16_t domid, uint64_t pfn)
     return 0;
 }
 
-static int xen_map_resource(uint16_t domid, unsigned int type,
-                            unsigned int id, uint64_t frame,
-                            uint64_t *nr_frames)
+static int xen_map_resource(uint16_t domid, unsigned int type, unsigned int id,
+                            uint64_t frame, uint64_t *nr_frames)
 {
     last_res.dom = domid;
     last_res.type = type;
@@ -71,7 +73,8 @@ static int xen_map_resource(uint16_t domid, unsigned int type,
 static int setup(void **state)
 {
     static const struct fake_xen_ops xen = {
-        .map_frame = xen_map_frame, .map_resource = xen_map_resource,
+        .map_frame = xen_map_frame,
+        .map_resource = xen_map_resource,
     };
 
     contract_setup(state);
@@ -95,7 +98,8 @@ static void test_open_close(void **state)
 {
     xenforeignmemory_handle *f;
     int want = CONTRACT_EXPECT(XS_OP_FMEM_OPEN)
-               ? CONTRACT_EXPECT(XS_OP_FMEM_OPEN) : EACCES;
+                   ? CONTRACT_EXPECT(XS_OP_FMEM_OPEN)
+                   : EACCES;
 
     (void)state;
     assert_int_equal(xenforeignmemory_close(NULL), 0);
@@ -139,7 +143,7 @@ static void test_map_per_page_errors(void **state)
     assert_non_null(p);
     assert_true(fake_sys_is_mapped(p, 4 * 4096));
     assert_int_equal(err[0], 0);
-    assert_int_equal(err[1], -ESRCH);       /* negative, on every OS */
+    assert_int_equal(err[1], -ESRCH); /* negative, on every OS */
     assert_int_equal(err[2], 0);
     assert_int_equal(err[3], -ESRCH);
     assert_int_equal(xenforeignmemory_unmap(f, p, 4), 0);
@@ -171,8 +175,7 @@ static void test_map2_fixed(void **state)
     (void)state;
     if (!f)
         return;
-    hint = mmap(NULL, 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-                0);
+    hint = mmap(NULL, 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert_true(hint != MAP_FAILED);
     p = xenforeignmemory_map2(f, 1, hint, PROT_READ, MAP_FIXED, 2, arr, err);
     assert_ptr_equal(p, hint);
@@ -361,8 +364,8 @@ static void test_map_resource(void **state)
     assert_null(xenforeignmemory_map_resource(f, 7, 1, 0, 0, 1, &addr,
                                               PROT_READ, MAP_FIXED));
     assert_int_equal(errno, EINVAL);
-    assert_null(xenforeignmemory_map_resource(f, 7, 1, 0, 0, ULONG_MAX,
-                                              &addr, PROT_READ, 0));
+    assert_null(xenforeignmemory_map_resource(f, 7, 1, 0, 0, ULONG_MAX, &addr,
+                                              PROT_READ, 0));
     assert_int_equal(errno, EINVAL);
     assert_int_equal(fake_sys_count_all(), before);
 
@@ -388,7 +391,9 @@ static void test_map_resource(void **state)
 static void test_map_resource_unsupported(void **state)
 {
     static const int cases[][2] = {
-        { ENOSYS, EOPNOTSUPP }, { EPERM, EPERM }, { EINVAL, EINVAL },
+        { ENOSYS, EOPNOTSUPP },
+        { EPERM, EPERM },
+        { EINVAL, EINVAL },
     };
 
     (void)state;
@@ -404,15 +409,15 @@ static void test_map_resource_unsupported(void **state)
         assert_null(xenforeignmemory_map_resource(f, 1, 0, 0, 0, 2, &addr,
                                                   PROT_READ, 0));
         assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_FMEM_MAP_RESOURCE)
-                                ? CONTRACT_EXPECT(XS_OP_FMEM_MAP_RESOURCE)
-                                : cases[i][1]);
+                                    ? CONTRACT_EXPECT(XS_OP_FMEM_MAP_RESOURCE)
+                                    : cases[i][1]);
         assert_null(addr);
         assert_int_equal(fake_sys_live_mappings(), 0);
         assert_int_equal(xenforeignmemory_resource_size(f, 1, 0, 0, &size),
                          -1);
         assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_FMEM_MAP_RESOURCE)
-                                ? CONTRACT_EXPECT(XS_OP_FMEM_MAP_RESOURCE)
-                                : cases[i][1]);
+                                    ? CONTRACT_EXPECT(XS_OP_FMEM_MAP_RESOURCE)
+                                    : cases[i][1]);
         assert_int_equal(xenforeignmemory_close(f), 0);
     }
 }
@@ -421,16 +426,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, contract_teardown)
-        T(test_open_close),
-        T(test_map_per_page_errors),
-        T(test_map2_fixed),
-        T(test_map_paged),
-        T(test_map_faults),
-        T(test_map_overflow),
-        T(test_map_domid_checked),
-        T(test_restrict),
-        T(test_map_resource),
-        T(test_map_resource_unsupported),
+        T(test_open_close),        T(test_map_per_page_errors),
+        T(test_map2_fixed),        T(test_map_paged),
+        T(test_map_faults),        T(test_map_overflow),
+        T(test_map_domid_checked), T(test_restrict),
+        T(test_map_resource),      T(test_map_resource_unsupported),
 #undef T
     };
 

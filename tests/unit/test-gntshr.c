@@ -34,7 +34,8 @@ static void test_open_close(void **state)
 {
     xengntshr_handle *xgs;
     int want = CONTRACT_EXPECT(XS_OP_GNTSHR_OPEN)
-               ? CONTRACT_EXPECT(XS_OP_GNTSHR_OPEN) : ENOENT;
+                   ? CONTRACT_EXPECT(XS_OP_GNTSHR_OPEN)
+                   : ENOENT;
 
     (void)state;
     assert_int_equal(xengntshr_close(NULL), 0);
@@ -64,7 +65,9 @@ static void test_open_close(void **state)
 
 static void test_share_pages(void **state)
 {
-    enum { N = 600 };
+    enum {
+        N = 600
+    };
     static uint32_t refs[N];
     xengntshr_handle *xgs = gs_open();
     char *p;
@@ -78,7 +81,7 @@ static void test_share_pages(void **state)
     /* Xen's references, in order */
     assert_int_equal(refs[1], refs[0] + 1);
     assert_int_equal(refs[2], refs[0] + 2);
-    p[3 * 4096 - 1] = 1;                /* ours to write */
+    p[3 * 4096 - 1] = 1; /* ours to write */
     assert_int_equal(xengntshr_unshare(xgs, p, 3), 0);
     assert_false(fake_sys_is_mapped(p, 3 * 4096));
 
@@ -179,12 +182,9 @@ static void test_restrict_all(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        CONTRACT_TEST(test_open_close),
-        CONTRACT_TEST(test_share_pages),
-        CONTRACT_TEST(test_share_bad_count),
-        CONTRACT_TEST(test_share_notify),
-        CONTRACT_TEST(test_share_failures),
-        CONTRACT_TEST(test_restrict_all),
+        CONTRACT_TEST(test_open_close),      CONTRACT_TEST(test_share_pages),
+        CONTRACT_TEST(test_share_bad_count), CONTRACT_TEST(test_share_notify),
+        CONTRACT_TEST(test_share_failures),  CONTRACT_TEST(test_restrict_all),
     };
 
     return cmocka_run_group_tests_name("gntshr", tests, NULL, NULL);

@@ -66,7 +66,8 @@ static void test_open_close(void **state)
 {
     xengnttab_handle *xgt;
     int want = CONTRACT_EXPECT(XS_OP_GNTTAB_OPEN)
-               ? CONTRACT_EXPECT(XS_OP_GNTTAB_OPEN) : EACCES;
+                   ? CONTRACT_EXPECT(XS_OP_GNTTAB_OPEN)
+                   : EACCES;
 
     (void)state;
     assert_int_equal(xengnttab_close(NULL), 0);
@@ -143,8 +144,11 @@ static void test_map_and_unmap(void **state)
 static void test_map_notify(void **state)
 {
     static const uint32_t cases[][2] = {
-        { 10, (uint32_t)-1 }, { (uint32_t)-1, 7 }, { 4095, 7 },
-        { 4096, (uint32_t)-1 }, { (uint32_t)-1, (uint32_t)-1 },
+        { 10, (uint32_t)-1 },
+        { (uint32_t)-1, 7 },
+        { 4095, 7 },
+        { 4096, (uint32_t)-1 },
+        { (uint32_t)-1, (uint32_t)-1 },
     };
     xengnttab_handle *xgt = gt_open();
 
@@ -229,7 +233,7 @@ static void test_unmap_errors(void **state)
     assert_non_null(p);
     base = fake_sys_count_all();
     errno = 0;
-    assert_int_equal(xengnttab_unmap(xgt, p, 2), -1);   /* wrong count */
+    assert_int_equal(xengnttab_unmap(xgt, p, 2), -1); /* wrong count */
     assert_int_equal(errno, EINVAL);
     assert_int_equal(fake_sys_count_all(), base);
     /* munmap fails: still mapped, still known, and unmapped later */
@@ -309,7 +313,7 @@ static void test_grant_copy(void **state)
         assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_GNTTAB_GRANT_COPY));
     } else {
         assert_int_equal(xengnttab_grant_copy(xgt, 2, segs), 0);
-        assert_int_equal(segs[0].status, 0);        /* GNTST_okay */
+        assert_int_equal(segs[0].status, 0); /* GNTST_okay */
         assert_int_equal(segs[1].status, 0);
         /* QEMU's probe: count 0 reaches the kernel and succeeds */
         assert_int_equal(xengnttab_grant_copy(xgt, 0, NULL), 0);
@@ -344,19 +348,18 @@ static void test_dmabuf(void **state)
 
     if (want) {
         assert_int_equal(xengnttab_dmabuf_exp_from_refs(xgt, 2, 0, 3, refs,
-                                                        &fd), -1);
-        assert_int_equal(errno, want);
-        assert_int_equal(xengnttab_dmabuf_imp_to_refs(xgt, 3, 55, 3, out),
+                                                        &fd),
                          -1);
+        assert_int_equal(errno, want);
+        assert_int_equal(xengnttab_dmabuf_imp_to_refs(xgt, 3, 55, 3, out), -1);
         assert_int_equal(errno, want);
     } else {
         assert_int_equal(xengnttab_dmabuf_exp_from_refs(xgt, 2, 0, 3, refs,
-                                                        &fd), 0);
+                                                        &fd),
+                         0);
         assert_true(fd > 0);
-        assert_int_equal(xengnttab_dmabuf_exp_wait_released(xgt, fd, 100),
-                         0);
-        assert_int_equal(xengnttab_dmabuf_imp_to_refs(xgt, 3, 55, 3, out),
-                         0);
+        assert_int_equal(xengnttab_dmabuf_exp_wait_released(xgt, fd, 100), 0);
+        assert_int_equal(xengnttab_dmabuf_imp_to_refs(xgt, 3, 55, 3, out), 0);
         assert_int_equal(xengnttab_dmabuf_imp_release(xgt, 55), 0);
         /* the kernel's errno, unchanged */
         fake_sys_fail_always(FAKE_IOCTL, ENOTTY);
@@ -385,7 +388,7 @@ static void test_restrict_all(void **state)
     n_grants = 0;
     assert_null(xengnttab_map_grant_ref(xgt, 1, 3, PROT_READ));
     assert_int_equal(n_grants, 0);
-    p[0] = 1;                                   /* still mapped */
+    p[0] = 1; /* still mapped */
     assert_true(fake_sys_is_mapped(p, 4096));
     /* the pages go; the slots go with the close */
     xengnttab_unmap(xgt, p, 1);
@@ -397,17 +400,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, contract_teardown)
-        T(test_open_close),
-        T(test_map_and_unmap),
-        T(test_map_notify),
-        T(test_map_count_zero),
-        T(test_map_failures),
-        T(test_unmap_errors),
-        T(test_threads),
-        T(test_set_max_grants),
-        T(test_grant_copy),
-        T(test_dmabuf),
-        T(test_restrict_all),
+        T(test_open_close),     T(test_map_and_unmap),  T(test_map_notify),
+        T(test_map_count_zero), T(test_map_failures),   T(test_unmap_errors),
+        T(test_threads),        T(test_set_max_grants), T(test_grant_copy),
+        T(test_dmabuf),         T(test_restrict_all),
 #undef T
     };
 

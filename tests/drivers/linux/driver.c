@@ -24,9 +24,17 @@
 #include "fake_sys.h"
 #include "fake_xen.h"
 
-enum device { NONE, PRIVCMD, BUFDEV, EVTCHN, GNTDEV, GNTALLOC, DEVNULL };
+enum device {
+    NONE,
+    PRIVCMD,
+    BUFDEV,
+    EVTCHN,
+    GNTDEV,
+    GNTALLOC,
+    DEVNULL
+};
 
-#define MAX_FDS 1024
+#define MAX_FDS  1024
 #define MAX_MAPS 256
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -34,13 +42,20 @@ static unsigned char device_of[MAX_FDS];
 static unsigned int variant;
 static uint64_t next_index;
 /* gntdev mmaps, for GET_OFFSET_FOR_VADDR */
-static struct { void *addr; uint64_t offset; size_t len; } maps[MAX_MAPS];
+static struct {
+    void *addr;
+    uint64_t offset;
+    size_t len;
+} maps[MAX_MAPS];
 static int n_maps;
 
-static const struct { const char *path; enum device dev; } nodes[] = {
-    { "/dev/xen/privcmd", PRIVCMD }, { "/proc/xen/privcmd", PRIVCMD },
+static const struct {
+    const char *path;
+    enum device dev;
+} nodes[] = {
+    { "/dev/xen/privcmd", PRIVCMD },  { "/proc/xen/privcmd", PRIVCMD },
     { "/dev/xen/hypercall", BUFDEV }, { "/dev/xen/evtchn", EVTCHN },
-    { "/dev/xen/gntdev", GNTDEV }, { "/dev/xen/gntalloc", GNTALLOC },
+    { "/dev/xen/gntdev", GNTDEV },    { "/dev/xen/gntalloc", GNTALLOC },
     { "/dev/null", DEVNULL },
 };
 
@@ -122,7 +137,7 @@ static int privcmd_ioctl(unsigned long req, void *arg)
         if (variant & XS_FAKE_NO_DM_OP)
             return fail(ENOTTY);
         if (d->num == 0)
-            return 0;               /* the probe upstream makes */
+            return 0; /* the probe upstream makes */
         if (d->num > 16)
             return fail(E2BIG);
         for (unsigned int i = 0; i < d->num; i++) {
@@ -246,7 +261,7 @@ static int gntdev_ioctl(unsigned long req, void *arg)
         } *seg = c->segments;
 
         for (unsigned int i = 0; i < c->count; i++)
-            seg[i].status = 0;      /* GNTST_okay */
+            seg[i].status = 0; /* GNTST_okay */
         return 0;
     }
     case XS_IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS:
@@ -292,11 +307,16 @@ static int gntalloc_ioctl(unsigned long req, void *arg)
 static int drv_ioctl(int fd, unsigned long req, void *arg)
 {
     switch (dev(fd)) {
-    case PRIVCMD:  return privcmd_ioctl(req, arg);
-    case EVTCHN:   return evtchn_ioctl(req, arg);
-    case GNTDEV:   return gntdev_ioctl(req, arg);
-    case GNTALLOC: return gntalloc_ioctl(req, arg);
-    default:       return fail(ENOTTY);     /* /dev/null and the rest */
+    case PRIVCMD:
+        return privcmd_ioctl(req, arg);
+    case EVTCHN:
+        return evtchn_ioctl(req, arg);
+    case GNTDEV:
+        return gntdev_ioctl(req, arg);
+    case GNTALLOC:
+        return gntalloc_ioctl(req, arg);
+    default:
+        return fail(ENOTTY); /* /dev/null and the rest */
     }
 }
 
@@ -323,11 +343,11 @@ static ssize_t drv_read(int fd, void *buf, size_t len)
     uint32_t port;
 
     if (dev(fd) != EVTCHN)
-        return 0;                   /* /dev/null: end of file */
+        return 0; /* /dev/null: end of file */
     if (len < sizeof(port))
         return fail(EINVAL);
     if (!fake_xen_evtchn_pending(&port))
-        return fail(EAGAIN);        /* a blocking device would wait */
+        return fail(EAGAIN); /* a blocking device would wait */
     memcpy(buf, &port, sizeof(port));
     return sizeof(port);
 }
@@ -344,8 +364,12 @@ static ssize_t drv_write(int fd, const void *buf, size_t len)
 static void install(unsigned int v)
 {
     static const struct fake_sys_handlers h = {
-        .open = drv_open, .close = drv_close, .dup3 = drv_dup3,
-        .ioctl = drv_ioctl, .mmap = drv_mmap, .read = drv_read,
+        .open = drv_open,
+        .close = drv_close,
+        .dup3 = drv_dup3,
+        .ioctl = drv_ioctl,
+        .mmap = drv_mmap,
+        .read = drv_read,
         .write = drv_write,
     };
 
@@ -364,7 +388,9 @@ const struct xs_backend xs_backend = {
     .name = "linux",
     .install = install,
     /* every operation works: expect[] all 0 */
-    .notify_syscalls = 1, .pending_syscalls = 1, .unmask_syscalls = 1,
+    .notify_syscalls = 1,
+    .pending_syscalls = 1,
+    .unmask_syscalls = 1,
     .hypercall_syscalls = 1,
     .open_close_syscalls = 2,
 };

@@ -19,25 +19,25 @@
 #include "fake_sys.h"
 
 #define IOCTL_ROW_FIELDS 8
-#define IOCTL_ARG_MAX 256
+#define IOCTL_ARG_MAX    256
 
 /* bytes [off, off + size) of the argument, little-endian, equal value */
 struct ioctl_field {
     size_t off;
-    unsigned int size;          /* 1, 2, 4 or 8; 0 ends the list */
+    unsigned int size; /* 1, 2, 4 or 8; 0 ends the list */
     uint64_t value;
 };
 
 struct ioctl_row {
     const char *name;
-    long (*call)(void);         /* the public call under test */
-    unsigned long request;      /* what the kernel must receive */
-    int result;                 /* the driver's answer (libc's int) */
-    long want;                  /* what the call must return */
+    long (*call)(void);    /* the public call under test */
+    unsigned long request; /* what the kernel must receive */
+    int result;            /* the driver's answer (libc's int) */
+    long want;             /* what the call must return */
     struct ioctl_field fields[IOCTL_ROW_FIELDS];
-    size_t exact_len;           /* when set: the argument's size */
-    int want_errno;             /* when the call must fail */
-    int fail_errno;             /* when set, the driver fails with it */
+    size_t exact_len; /* when set: the argument's size */
+    int want_errno;   /* when the call must fail */
+    int fail_errno;   /* when set, the driver fails with it */
 };
 
 static const struct ioctl_row *ioctl_cur;
@@ -102,8 +102,8 @@ static void ioctl_table_check(const struct ioctl_row *row, int fd)
     if (ioctl_seen_n != 1)
         fail_msg("%s: %d ioctls, must be one", row->name, ioctl_seen_n);
     if (ioctl_seen_req != row->request)
-        fail_msg("%s: request %#lx, must be %#lx", row->name,
-                 ioctl_seen_req, row->request);
+        fail_msg("%s: request %#lx, must be %#lx", row->name, ioctl_seen_req,
+                 row->request);
     if (fd >= 0 && ioctl_seen_fd != fd)
         fail_msg("%s: on fd %d, must be %d", row->name, ioctl_seen_fd, fd);
     if (row->exact_len && ioctl_seen_len != row->exact_len)
@@ -113,8 +113,8 @@ static void ioctl_table_check(const struct ioctl_row *row, int fd)
         const struct ioctl_field *f = &row->fields[i];
 
         if (ioctl_field_value(f) != f->value)
-            fail_msg("%s: bytes %zu..%zu are %#llx, must be %#llx",
-                     row->name, f->off, f->off + f->size - 1,
+            fail_msg("%s: bytes %zu..%zu are %#llx, must be %#llx", row->name,
+                     f->off, f->off + f->size - 1,
                      (unsigned long long)ioctl_field_value(f),
                      (unsigned long long)f->value);
     }

@@ -47,7 +47,9 @@ static ssize_t drv_write(int fd, const void *buf, size_t len)
 static int setup(void **state)
 {
     static const struct fake_sys_handlers h = {
-        .ioctl = ioctl_table_record, .read = drv_read, .write = drv_write,
+        .ioctl = ioctl_table_record,
+        .read = drv_read,
+        .write = drv_write,
     };
 
     (void)state;
@@ -96,45 +98,93 @@ static void test_open_path_and_flags(void **state)
 
 static xenevtchn_handle *xce_row;
 
-static long row_bind_unbound(void) { return xenevtchn_bind_unbound_port(xce_row, 7); }
-static long row_bind_interdomain(void) { return xenevtchn_bind_interdomain(xce_row, 3, 21); }
-static long row_bind_virq(void) { return xenevtchn_bind_virq(xce_row, 3); }
-static long row_unbind(void) { return xenevtchn_unbind(xce_row, 9); }
-static long row_notify(void) { return xenevtchn_notify(xce_row, 11); }
-static long row_restrict(void) { return xenevtchn_restrict(xce_row, 0x1234); }
-static long row_restrict_all(void) { return xentoolcore_restrict_all(42); }
+static long row_bind_unbound(void)
+{
+    return xenevtchn_bind_unbound_port(xce_row, 7);
+}
+static long row_bind_interdomain(void)
+{
+    return xenevtchn_bind_interdomain(xce_row, 3, 21);
+}
+static long row_bind_virq(void)
+{
+    return xenevtchn_bind_virq(xce_row, 3);
+}
+static long row_unbind(void)
+{
+    return xenevtchn_unbind(xce_row, 9);
+}
+static long row_notify(void)
+{
+    return xenevtchn_notify(xce_row, 11);
+}
+static long row_restrict(void)
+{
+    return xenevtchn_restrict(xce_row, 0x1234);
+}
+static long row_restrict_all(void)
+{
+    return xentoolcore_restrict_all(42);
+}
 
 /*
  * Linux: _IOC(_IOC_NONE, 'E', nr, size); the bind requests answer the
  * new port as the ioctl's result, which the call returns.
  */
 static const struct ioctl_row rows[] = {
-    { .name = "bind_unbound_port", .call = row_bind_unbound,
-      .request = 0x00044502, .result = 21, .want = 21,
+    { .name = "bind_unbound_port",
+      .call = row_bind_unbound,
+      .request = 0x00044502,
+      .result = 21,
+      .want = 21,
       .fields = { { 0, 4, 7 } } },
-    { .name = "bind_interdomain", .call = row_bind_interdomain,
-      .request = 0x00084501, .result = 22, .want = 22,
+    { .name = "bind_interdomain",
+      .call = row_bind_interdomain,
+      .request = 0x00084501,
+      .result = 22,
+      .want = 22,
       .fields = { { 0, 4, 3 }, { 4, 4, 21 } } },
-    { .name = "bind_virq", .call = row_bind_virq,
-      .request = 0x00044500, .result = 5, .want = 5,
+    { .name = "bind_virq",
+      .call = row_bind_virq,
+      .request = 0x00044500,
+      .result = 5,
+      .want = 5,
       .fields = { { 0, 4, 3 } } },
-    { .name = "unbind", .call = row_unbind, .request = 0x00044503,
+    { .name = "unbind",
+      .call = row_unbind,
+      .request = 0x00044503,
       .fields = { { 0, 4, 9 } } },
-    { .name = "notify", .call = row_notify, .request = 0x00044504,
+    { .name = "notify",
+      .call = row_notify,
+      .request = 0x00044504,
       .fields = { { 0, 4, 11 } } },
     /* 2 bytes of domid, nothing more */
-    { .name = "restrict", .call = row_restrict, .request = 0x00024506,
-      .fields = { { 0, 2, 0x1234 } }, .exact_len = 2 },
-    { .name = "restrict_all", .call = row_restrict_all,
-      .request = 0x00024506, .fields = { { 0, 2, 42 } }, .exact_len = 2 },
+    { .name = "restrict",
+      .call = row_restrict,
+      .request = 0x00024506,
+      .fields = { { 0, 2, 0x1234 } },
+      .exact_len = 2 },
+    { .name = "restrict_all",
+      .call = row_restrict_all,
+      .request = 0x00024506,
+      .fields = { { 0, 2, 42 } },
+      .exact_len = 2 },
     /* the kernel's errno comes back as the call's */
-    { .name = "notify fails", .call = row_notify, .request = 0x00044504,
-      .want = -1, .fail_errno = EPERM, .want_errno = EPERM,
+    { .name = "notify fails",
+      .call = row_notify,
+      .request = 0x00044504,
+      .want = -1,
+      .fail_errno = EPERM,
+      .want_errno = EPERM,
       .fields = { { 0, 4, 11 } } },
     /* a port beyond 31 bits cannot be returned as int: EIO */
-    { .name = "bind_unbound_port, port >= 2^31", .call = row_bind_unbound,
-      .request = 0x00044502, .result = (int)0x80000000u, .want = -1,
-      .want_errno = EIO, .fields = { { 0, 4, 7 } } },
+    { .name = "bind_unbound_port, port >= 2^31",
+      .call = row_bind_unbound,
+      .request = 0x00044502,
+      .result = (int)0x80000000u,
+      .want = -1,
+      .want_errno = EIO,
+      .fields = { { 0, 4, 7 } } },
 };
 
 static void test_ioctl_table(void **state)

@@ -4,5 +4,5 @@
 int osdep_demo_open(int *slot)
 {
     xtl_demo_log("allowed: the logger");
-    return xs__publish_something(slot, 3);  /* forbidden */
+    return xs__publish_something(slot, 3); /* forbidden */
 }
