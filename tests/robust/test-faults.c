@@ -534,6 +534,18 @@ static const struct step call_steps[] = {
     { "xencall_close", call_close, CONSUMES, 0 },
 };
 
+/*
+ * Restricted before its first buffer: the buffer device opened then is
+ * neutered at once, or closed again if that fails.
+ */
+static const struct step call_restricted_steps[] = {
+    { "xencall_open", call_open, 0, 0 },
+    { "xentoolcore_restrict_all", restrict_all, 0, 0 },
+    { "xencall_alloc_buffer", call_alloc, 0, 0 },
+    { "xencall_free_buffer", call_free, CONSUMES, 0 },
+    { "xencall_close", call_close, CONSUMES, 0 },
+};
+
 static const struct step fmem_steps[] = {
     { "xenforeignmemory_open", fmem_open, 0, 0 },
     { "xenforeignmemory_map", fmem_map, 0, 0 },
@@ -624,6 +636,7 @@ static const struct scenario scenarios[] = {
     SCENARIO("gnttab", gnttab_steps),
     SCENARIO("gntshr", gntshr_steps),
     SCENARIO("call", call_steps),
+    SCENARIO("call-restricted", call_restricted_steps),
     /* buffers from locked anonymous memory instead */
     { "call-anon", call_steps, (int)XS_ARRAY_SIZE(call_steps),
       XS_FAKE_NO_BUFDEV },
@@ -658,6 +671,27 @@ struct outcome {
 static int site_hits[256];
 static long runs, points, refused_munmaps;
 static int verbose;
+
+/*
+ * API-layer files whose system calls need a handle of one kind: on a
+ * backend that cannot open that kind (none), they cannot be reached,
+ * and are reported n/a instead of being required.  Backend files are
+ * compiled for their own backend only, so theirs are always required.
+ */
+static const struct {
+    const char *file;
+    enum xs_op op;
+} site_needs[] = {
+    { "src/call_buffer.c", XS_OP_CALL_OPEN },
+};
+
+static int unreachable(const struct sys_site *site)
+{
+    for (size_t i = 0; i < sizeof(site_needs) / sizeof(site_needs[0]); i++)
+        if (!strcmp(site->file, site_needs[i].file))
+            return xs_expect(site_needs[i].op) != 0;
+    return 0;
+}
 
 static int site_index(const char *where)
 {
@@ -845,7 +879,7 @@ static int errs_for(int kind, int *errs)
 
 int main(int argc, char **argv)
 {
-    int failures = 0, covered = 0, depth = 2;
+    int failures = 0, covered = 0, required = N_SITES, depth = 2;
 
     if (argc > 1 && strcmp(argv[1], "-v") == 0)
         verbose = 1;
@@ -915,16 +949,22 @@ int main(int argc, char **argv)
            refused_munmaps);
     printf("# system-call sites failed at least once:\n");
     for (int i = 0; i < N_SITES; i++) {
+        int na = !site_hits[i] && unreachable(&sys_sites[i]);
+
         if (site_hits[i])
             covered++;
-        printf("#  %s %s:%d (%s) %d faults\n", site_hits[i] ? "ok  " : "MISS",
+        if (na)
+            required--;
+        printf("#  %s %s:%d (%s) %d faults\n",
+               site_hits[i] ? "ok  " : na ? "n/a " : "MISS",
                sys_sites[i].file, sys_sites[i].first, sys_sites[i].call,
                site_hits[i]);
     }
     printf("failure points covered: %d/%d system-call sites, %ld injected"
-           " faults, %d failing runs\n", covered, N_SITES, points, failures);
+           " faults, %d failing runs\n", covered, required, points,
+           failures);
     /* Error-path sites are only reached with a second fault (depth 2). */
     if (depth < 2)
         printf("# depth %d: site coverage reported, not enforced\n", depth);
-    return failures || (depth >= 2 && covered != N_SITES) ? 1 : 0;
+    return failures || (depth >= 2 && covered < required) ? 1 : 0;
 }
