@@ -131,7 +131,7 @@ const struct xs_sys_ops xs__sys_libc = {
 };
 
 const struct xs_sys_ops *xs__sys = &xs__sys_libc;
-__thread const char *xs__sys_site;
+__thread const char *xs__sys_site __attribute__((tls_model("initial-exec")));
 
 int xs__close_fd(int *fdp)
 {

@@ -72,8 +72,12 @@ extern const struct xs_sys_ops xs__sys_libc;
  * and prove that every site in src/ was failed at least once.  One
  * thread-local pointer store per system call costs nothing next to the
  * call itself; thread-local so concurrent callers never race on it.
+ * initial-exec: a store at a fixed offset from the thread pointer, not a
+ * __tls_get_addr() call per system call (the one pointer fits the static
+ * TLS surplus glibc keeps even for a library loaded by dlopen()).
  */
-extern __thread const char *xs__sys_site;
+extern __thread const char *xs__sys_site
+    __attribute__((tls_model("initial-exec")));
 #define XS_SYS_STR2_(x) #x
 #define XS_SYS_STR_(x) XS_SYS_STR2_(x)
 #define XS_SYS_AT_ __FILE__ ":" XS_SYS_STR_(__LINE__)
