@@ -22,8 +22,8 @@ _Static_assert(offsetof(xengnttab_grant_copy_segment_t, status) == 20,
 
 static void gt_log(struct xengntdev_handle *h, int err, const char *what)
 {
-    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, "gnttab",
-                              "%s failed", what));
+    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, "gnttab", "%s failed",
+                              what));
 }
 
 int osdep_gnttab_set_max_grants(struct xengntdev_handle *h, uint32_t count)
@@ -44,7 +44,8 @@ int osdep_gnttab_grant_copy(struct xengntdev_handle *h, uint32_t count,
                             xengnttab_grant_copy_segment_t *segs)
 {
     struct xs_ioctl_gntdev_grant_copy arg = {
-        .count = count, .segments = segs,
+        .count = count,
+        .segments = segs,
     };
 
     int rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_GRANT_COPY, &arg));
@@ -69,10 +70,10 @@ int osdep_gnttab_dmabuf_exp_from_refs(struct xengntdev_handle *h,
     size_t size;
     int rc = 0;
 
-    if (xs__mul_overflows(count, sizeof(uint32_t), &size)
-        || __builtin_add_overflow(size, offsetof(struct
-                                  xs_ioctl_gntdev_dmabuf_exp_from_refs, refs),
-                                  &size))
+    if (xs__mul_overflows(count, sizeof(uint32_t), &size) ||
+        __builtin_add_overflow(
+            size, offsetof(struct xs_ioctl_gntdev_dmabuf_exp_from_refs, refs),
+            &size))
         return -EINVAL;
     arg = calloc(1, size);
     if (!arg)
@@ -95,7 +96,8 @@ int osdep_gnttab_dmabuf_exp_wait_released(struct xengntdev_handle *h,
                                           uint32_t fd, uint32_t wait_to_ms)
 {
     struct xs_ioctl_gntdev_dmabuf_exp_wait_released arg = {
-        .fd = fd, .wait_to_ms = wait_to_ms,
+        .fd = fd,
+        .wait_to_ms = wait_to_ms,
     };
 
     int rc = xs_sys_rc(xs_sys_ioctl(h->fd,
@@ -118,12 +120,12 @@ int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
     size_t size;
     int rc = 0;
 
-    if (xs__mul_overflows(count, sizeof(uint32_t), &size)
-        || __builtin_add_overflow(size, offsetof(struct
-                                  xs_ioctl_gntdev_dmabuf_imp_to_refs, refs),
-                                  &size))
+    if (xs__mul_overflows(count, sizeof(uint32_t), &size) ||
+        __builtin_add_overflow(
+            size, offsetof(struct xs_ioctl_gntdev_dmabuf_imp_to_refs, refs),
+            &size))
         return -EINVAL;
-    arg = calloc(1, size);          /* reserved must be 0 */
+    arg = calloc(1, size); /* reserved must be 0 */
     if (!arg)
         return -ENOMEM;
     arg->fd = fd;
@@ -141,7 +143,8 @@ int osdep_gnttab_dmabuf_imp_to_refs(struct xengntdev_handle *h, uint32_t domid,
 
 int osdep_gnttab_dmabuf_imp_release(struct xengntdev_handle *h, uint32_t fd)
 {
-    struct xs_ioctl_gntdev_dmabuf_imp_release arg = { .fd = fd, .reserved = 0 };
+    struct xs_ioctl_gntdev_dmabuf_imp_release arg = { .fd = fd,
+                                                      .reserved = 0 };
     int rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_IOCTL_GNTDEV_DMABUF_IMP_RELEASE,
                                     &arg));
 
