@@ -207,8 +207,10 @@ struct ctx {
     /* --- unaligned addresses, counts that do not match --- */             \
     X(gnttab_unmap_wrong_count, EINVAL, NOSYS,                              \
       FAILS_INT(xengnttab_unmap(c->xgt, c->gmap, 2)))                       \
-    X(gnttab_unmap_unaligned, EINVAL, SYSOK,                                \
+    X(gnttab_unmap_unaligned, EINVAL, NOSYS,                                \
       FAILS_INT(xengnttab_unmap(c->xgt, (char *)c->gmap + 1, 1)))           \
+    X(gntshr_unshare_unaligned, EINVAL, NOSYS,                              \
+      FAILS_INT(xengntshr_unshare(c->xgs, (char *)c->gmap + 1, 1)))         \
     X(fmem_map2_fixed_unaligned, EINVAL, SYSOK,                             \
       FAILS_PTR(xenforeignmemory_map2(c->fmem, 1, (char *)c->gmap + 1,      \
                                       PROT_READ, MAP_FIXED, 1, c->pfns,     \
