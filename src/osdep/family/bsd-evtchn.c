@@ -27,7 +27,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,6 +34,7 @@
 #include "xs_internal.h"
 #include "osdep/sys.h"
 #include "osdep/bsd-evtchn-uapi.h"
+#include "osdep/family/evtchn-pending.h"
 #include "osdep/family/port-set.h"
 #include "evtchn_private.h"
 #include "evtchn-os.h"
@@ -228,23 +228,10 @@ int osdep_evtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
     return port_request(xce, XS_BSD_IOCTL_EVTCHN_UNBIND, port, 1);
 }
 
+/* Pending ports are uint32_t on both BSDs, as on Linux. */
 int osdep_evtchn_pending(xenevtchn_handle *xce)
 {
-    xs_bsd_evtchn_pending_t port;
-    ssize_t n = xs_sys_read(xce->fd, &port, sizeof(port));
-
-    if (n < 0)
-        return (int)n;
-    /*
-     * Both drivers hand out whole ports, so a short read means something
-     * is badly wrong: never a port made of part of one (upstream NetBSD
-     * returns whatever the buffer held).
-     */
-    if (n != sizeof(port))
-        return -EIO;
-    if (port > INT_MAX)
-        return -EIO;
-    return (int)port;
+    return xs__evtchn_read_pending(xce->fd);
 }
 
 /*

@@ -16,6 +16,14 @@
 #include "xs_internal.h"
 #include "gnttab_private.h"
 
+/* Errors are logged under the side's name, as upstream's two libraries. */
+static inline void xs_gnt_log(struct xengntdev_handle *h, const char *side,
+                              int err, const char *what)
+{
+    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, side, "%s failed",
+                              what));
+}
+
 /* Unmap notification actions: the same bits in Linux's, FreeBSD's and
  * NetBSD's grant ABIs (each OS header asserts its own names equal). */
 #define XS_GNT_NOTIFY_CLEAR_BYTE 0x1
@@ -37,6 +45,28 @@ static inline uint32_t xs_gnt_notify_actions(uint32_t notify_offset,
     if (notify_port != XS_GNT_NO_NOTIFY)
         action |= XS_GNT_NOTIFY_SEND_EVENT;
     return action;
+}
+
+/*
+ * The {domid, ref} pairs of a map request, 8 bytes each in every
+ * kernel's layout (each OS asserts its own): ref i's domid is
+ * domids[i * domids_stride], stride 0 meaning one domid for all
+ * (upstream's NetBSD backend has this inverted).
+ */
+#define XS_GNT_REF_PAIR_SIZE 8
+
+static inline void xs_gnt_put_refs(void *pairs, uint32_t count,
+                                   const uint32_t *domids,
+                                   uint32_t domids_stride,
+                                   const uint32_t *refs)
+{
+    unsigned char *p = pairs;
+
+    for (uint32_t i = 0; i < count; i++, p += XS_GNT_REF_PAIR_SIZE) {
+        uint32_t pair[2] = { domids[(size_t)i * domids_stride], refs[i] };
+
+        memcpy(p, pair, sizeof(pair));
+    }
 }
 
 /*

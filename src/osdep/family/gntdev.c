@@ -44,18 +44,6 @@
 #define MAP_EAGAIN_RETRIES  5000
 #define MAP_EAGAIN_SLEEP_US 1000
 
-static void gt_log(struct xengntdev_handle *h, int err, const char *what)
-{
-    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, "gnttab", "%s failed",
-                              what));
-}
-
-static void gs_log(struct xengntdev_handle *h, int err, const char *what)
-{
-    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, "gntshr", "%s failed",
-                              what));
-}
-
 int osdep_gnttab_open(struct xengntdev_handle *h)
 {
     (void)h;
@@ -99,17 +87,37 @@ static void release_slots(struct xengntdev_handle *h, uint64_t index,
     (void)xs_sys_ioctl(h->fd, XS_GNTDEV_REQ_UNMAP, &arg);
 }
 
-static int mmap_slots(struct xengntdev_handle *h, size_t bytes, int prot,
-                      uint64_t index, void **addr)
+/*
+ * The second half of a map or a share: mmap() the slots at index (with
+ * up to `retries` retries of EAGAIN) and set their unmap notification
+ * (request notify_req).  0 with *addr, or -errno with nothing mapped;
+ * the slots stay the caller's to give back.
+ */
+static int map_slots(struct xengntdev_handle *h, const char *side,
+                     size_t bytes, int prot, uint64_t index, int retries,
+                     unsigned long notify_req, uint32_t notify_offset,
+                     evtchn_port_t notify_port, void **addr)
 {
-    for (int tries = 0;; tries++) {
-        int rc = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd,
-                             (off_t)index, addr);
+    int rc;
 
-        if (rc != -EAGAIN || tries >= MAP_EAGAIN_RETRIES)
-            return rc;
+    for (int tries = 0;; tries++) {
+        rc = xs_sys_mmap(NULL, bytes, prot, MAP_SHARED, h->fd, (off_t)index,
+                         addr);
+        if (rc != -EAGAIN || tries >= retries)
+            break;
         xs_sys_usleep(MAP_EAGAIN_SLEEP_US);
     }
+    if (rc < 0) {
+        xs_gnt_log(h, side, -rc, "mmap of the device's pages");
+        return rc;
+    }
+    rc = set_unmap_notify(h->fd, notify_req, index, bytes, notify_offset,
+                          notify_port);
+    if (rc < 0) {
+        xs_gnt_log(h, side, -rc, "ioctl SET_UNMAP_NOTIFY");
+        xs_sys_munmap(*addr, bytes);
+    }
+    return rc;
 }
 
 int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
@@ -131,34 +139,21 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
     map = arg.p;
     r = (xs_gntdev_ref_t *)((char *)arg.p + XS_GNTDEV_MAP_REFS_OFF);
     map->count = count;
-    for (uint32_t i = 0; i < count; i++) {
-        r[i].domid = domids[(size_t)i * domids_stride];
-        r[i].ref = refs[i];
-    }
+    xs_gnt_put_refs(r, count, domids, domids_stride, refs);
     xs_gntdev_map_point_refs(map, r);
 
     rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_GNTDEV_REQ_MAP, map));
     if (rc < 0) {
-        gt_log(h, -rc, "ioctl MAP_GRANT_REF");
+        xs_gnt_log(h, "gnttab", -rc, "ioctl MAP_GRANT_REF");
         goto out;
     }
-
-    rc = mmap_slots(h, bytes, prot, map->index, &addr);
+    rc = map_slots(h, "gnttab", bytes, prot, map->index, MAP_EAGAIN_RETRIES,
+                   XS_GNTDEV_REQ_MAP_NOTIFY, notify_offset, notify_port,
+                   &addr);
     if (rc < 0) {
-        gt_log(h, -rc, "mmap of granted pages");
         release_slots(h, map->index, count);
         goto out;
     }
-
-    rc = set_unmap_notify(h->fd, XS_GNTDEV_REQ_MAP_NOTIFY, map->index, bytes,
-                          notify_offset, notify_port);
-    if (rc < 0) {
-        gt_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
-        xs_sys_munmap(addr, bytes);
-        release_slots(h, map->index, count);
-        goto out;
-    }
-
     *addrp = addr;
     *cookie = map->index;
 out:
@@ -227,27 +222,17 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
 
     rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_GNTDEV_REQ_ALLOC, a));
     if (rc < 0) {
-        gs_log(h, -rc, "ioctl ALLOC_GREF");
+        xs_gnt_log(h, "gntshr", -rc, "ioctl ALLOC_GREF");
         goto out;
     }
-
-    rc = xs_sys_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, h->fd,
-                     (off_t)a->index, &addr);
+    /* the pages are always ours to write; no grant to wait for */
+    rc = map_slots(h, "gntshr", bytes, PROT_READ | PROT_WRITE, a->index, 0,
+                   XS_GNTDEV_REQ_SHARE_NOTIFY, notify_offset, notify_port,
+                   &addr);
     if (rc < 0) {
-        gs_log(h, -rc, "mmap of shared pages");
         dealloc(h, a->index, count);
         goto out;
     }
-
-    rc = set_unmap_notify(h->fd, XS_GNTDEV_REQ_SHARE_NOTIFY, a->index, bytes,
-                          notify_offset, notify_port);
-    if (rc < 0) {
-        gs_log(h, -rc, "ioctl SET_UNMAP_NOTIFY");
-        xs_sys_munmap(addr, bytes);
-        dealloc(h, a->index, count);
-        goto out;
-    }
-
     memcpy(refs, ids, (size_t)count * sizeof(uint32_t));
     /* Release at unmap time: the mapping now holds the pages. */
     dealloc(h, a->index, count);

@@ -9,6 +9,7 @@
 #ifndef XS_OSDEP_FREEBSD_GNTDEV_OS_H
 #define XS_OSDEP_FREEBSD_GNTDEV_OS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "osdep/family/gnt-common.h"
@@ -57,5 +58,9 @@ typedef struct xs_freebsd_gntdev_get_offset_for_vaddr xs_gntdev_offset_t;
 _Static_assert(XS_BSD_UNMAP_NOTIFY_CLEAR_BYTE == XS_GNT_NOTIFY_CLEAR_BYTE &&
                    XS_BSD_UNMAP_NOTIFY_SEND_EVENT == XS_GNT_NOTIFY_SEND_EVENT,
                "FreeBSD's notify actions");
+
+_Static_assert(sizeof(xs_gntdev_ref_t) == XS_GNT_REF_PAIR_SIZE &&
+                   offsetof(xs_gntdev_ref_t, ref) == 4,
+               "FreeBSD's {domid, ref} pairs");
 
 #endif

@@ -59,4 +59,8 @@ _Static_assert(XS_UNMAP_NOTIFY_CLEAR_BYTE == XS_GNT_NOTIFY_CLEAR_BYTE &&
                    XS_UNMAP_NOTIFY_SEND_EVENT == XS_GNT_NOTIFY_SEND_EVENT,
                "Linux's notify actions");
 
+_Static_assert(sizeof(xs_gntdev_ref_t) == XS_GNT_REF_PAIR_SIZE &&
+                   offsetof(xs_gntdev_ref_t, ref) == 4,
+               "Linux's {domid, ref} pairs");
+
 #endif

@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,13 +37,9 @@
 _Static_assert(XS_BSD_UNMAP_NOTIFY_CLEAR_BYTE == XS_GNT_NOTIFY_CLEAR_BYTE &&
                    XS_BSD_UNMAP_NOTIFY_SEND_EVENT == XS_GNT_NOTIFY_SEND_EVENT,
                "NetBSD's notify actions");
-
-static void gnt_log(struct xengntdev_handle *h, const char *side, int err,
-                    const char *what)
-{
-    XS_PRESERVE_ERRNO(xtl_log(h->logger, XTL_ERROR, err, side, "%s failed",
-                              what));
-}
+_Static_assert(sizeof(struct xs_bsd_grant_ref) == XS_GNT_REF_PAIR_SIZE &&
+                   offsetof(struct xs_bsd_grant_ref, ref) == 4,
+               "NetBSD's {domid, ref} pairs");
 
 static int open_privcmd(void)
 {
@@ -98,13 +95,10 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
     if (rc < 0)
         return rc;
     r = arg.p;
-    for (uint32_t i = 0; i < count; i++) {
-        r[i].domid = domids[(size_t)i * domids_stride];
-        r[i].ref = refs[i];
-    }
+    xs_gnt_put_refs(r, count, domids, domids_stride, refs);
     rc = reserve(bytes, prot, &addr);
     if (rc < 0) {
-        gnt_log(h, "gnttab", -rc, "mmap of the grants' range");
+        xs_gnt_log(h, "gnttab", -rc, "mmap of the grants' range");
         goto out;
     }
     map.va = (uint64_t)(uintptr_t)addr;
@@ -113,7 +107,7 @@ int osdep_gnttab_grant_map(struct xengntdev_handle *h, uint32_t count,
     rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_NETBSD_IOCTL_GNTDEV_MMAP_GRANT_REF,
                                 &map));
     if (rc < 0) {
-        gnt_log(h, "gnttab", -rc, "ioctl GNTDEV_MMAP_GRANT_REF");
+        xs_gnt_log(h, "gnttab", -rc, "ioctl GNTDEV_MMAP_GRANT_REF");
         xs_sys_munmap(addr, bytes);
         goto out;
     }
@@ -164,7 +158,7 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
         return rc;
     rc = reserve(bytes, PROT_READ | PROT_WRITE, &addr);
     if (rc < 0) {
-        gnt_log(h, "gntshr", -rc, "mmap of the shared range");
+        xs_gnt_log(h, "gntshr", -rc, "mmap of the shared range");
         goto out;
     }
     a.va = (uint64_t)(uintptr_t)addr;
@@ -173,7 +167,7 @@ int osdep_gntshr_share(struct xengntdev_handle *h, uint32_t domid,
     rc = xs_sys_rc(xs_sys_ioctl(h->fd, XS_NETBSD_IOCTL_GNTDEV_ALLOC_GRANT_REF,
                                 &a));
     if (rc < 0) {
-        gnt_log(h, "gntshr", -rc, "ioctl GNTDEV_ALLOC_GRANT_REF");
+        xs_gnt_log(h, "gntshr", -rc, "ioctl GNTDEV_ALLOC_GRANT_REF");
         xs_sys_munmap(addr, bytes);
         goto out;
     }

@@ -9,17 +9,6 @@
 
 #include "evtchn_private.h"
 
-int osdep_evtchn_init(xenevtchn_handle *xce)
-{
-    (void)xce;
-    return 0;
-}
-
-void osdep_evtchn_fini(xenevtchn_handle *xce)
-{
-    (void)xce;
-}
-
 int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags)
 {
     (void)xce; (void)flags;
