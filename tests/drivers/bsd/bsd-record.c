@@ -22,6 +22,21 @@ static struct bsd_rec_ioctl ioctls[BSD_REC_MAX];
 static int n_ioctls;
 static unsigned char write_buf[16];
 static size_t write_len;
+static struct {
+    unsigned long req;
+    size_t ptr_off, len;
+} follow[4];
+static int n_follow;
+
+void bsd_rec_follow(unsigned long req, size_t ptr_off, size_t len)
+{
+    if (n_follow < 4) {
+        follow[n_follow].req = req;
+        follow[n_follow].ptr_off = ptr_off;
+        follow[n_follow].len = len < BSD_REC_ARG_MAX ? len : BSD_REC_ARG_MAX;
+        n_follow++;
+    }
+}
 
 static int rec_ioctl(int fd, unsigned long req, void *arg)
 {
@@ -38,6 +53,16 @@ static int rec_ioctl(int fd, unsigned long req, void *arg)
         /* what an IOC_IN request makes the kernel copy in */
         if (arg && (req & XS_BSD_IOC_IN))
             memcpy(r->arg, arg, len < BSD_REC_ARG_MAX ? len : BSD_REC_ARG_MAX);
+        memset(r->pointee, 0, sizeof(r->pointee));
+        for (int i = 0; i < n_follow; i++) {
+            if (follow[i].req == req && arg) {
+                const void *p = (const void *)(uintptr_t)
+                    bsd_rec_u64(r->arg, follow[i].ptr_off);
+
+                if (p)
+                    memcpy(r->pointee, p, follow[i].len);
+            }
+        }
     }
     n_ioctls++;
     pthread_mutex_unlock(&rec_lock);
@@ -59,6 +84,7 @@ void bsd_rec_install(const struct fake_bsd_config *cfg)
     static struct fake_sys_handlers h;
 
     fake_bsd_reset(cfg);
+    n_follow = 0;
     h = fake_bsd_kernel_ops;
     h.ioctl = rec_ioctl;
     h.write = rec_write;

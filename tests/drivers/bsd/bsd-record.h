@@ -26,6 +26,8 @@ struct bsd_rec_ioctl {
     unsigned long req;
     size_t len; /* the argument's size, from the request */
     unsigned char arg[BSD_REC_ARG_MAX];
+    /* what the pointer named by bsd_rec_follow() pointed to, then */
+    unsigned char pointee[BSD_REC_ARG_MAX];
 };
 
 /* The kernel of cfg (plus fake_sys underneath), recording from now on;
@@ -33,6 +35,12 @@ struct bsd_rec_ioctl {
 void bsd_rec_install(const struct fake_bsd_config *cfg);
 /* Forget what was recorded. */
 void bsd_rec_clear(void);
+/*
+ * For request req, also record len bytes (at most BSD_REC_ARG_MAX) at
+ * the pointer stored at byte ptr_off of the argument, as the kernel
+ * reads them (refs passed by pointer live on the caller's stack).
+ */
+void bsd_rec_follow(unsigned long req, size_t ptr_off, size_t len);
 
 int bsd_rec_ioctls(void);
 const struct bsd_rec_ioctl *bsd_rec_ioctl_at(int i);

@@ -56,6 +56,8 @@ static int setup(void **state)
     cfg.map_grant = map_grant;
     bad_ref = 0;
     bsd_rec_install(&cfg);
+    /* the {domid, ref} pairs the refs pointer names */
+    bsd_rec_follow(REQ_MAP, 16, 3 * sizeof(struct xs_bsd_grant_ref));
     return 0;
 }
 
@@ -130,7 +132,7 @@ static void test_map_protocol(void **state)
     assert_int_equal(r->len, 24);
     assert_int_equal(bsd_rec_u32(r->arg, 0), 3);
     /* the array the pointer at 16 names: {domid, ref} each */
-    memcpy(sent, (void *)(uintptr_t)bsd_rec_u64(r->arg, 16), sizeof(sent));
+    memcpy(sent, r->pointee, sizeof(sent));
     for (int i = 0; i < 3; i++) {
         assert_int_equal(sent[i].domid, domids[i]);
         assert_int_equal(sent[i].ref, refs[i]);

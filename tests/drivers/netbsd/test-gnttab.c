@@ -37,6 +37,8 @@ static int setup(void **state)
     (void)state;
     fake_bsd_default_config(&cfg, FAKE_BSD_NETBSD);
     bsd_rec_install(&cfg);
+    /* the {domid, ref} pairs the refs pointer names */
+    bsd_rec_follow(REQ_MAP, 32, 3 * sizeof(struct xs_bsd_grant_ref));
     return 0;
 }
 
@@ -119,7 +121,7 @@ static void test_map_protocol(void **state)
     assert_int_equal(bsd_rec_u32(r->arg, 0), 3);
     assert_true(bsd_rec_u64(r->arg, 8) == (uintptr_t)p);
     assert_int_equal(bsd_rec_u32(r->arg, 24), 0); /* no notification */
-    memcpy(sent, (void *)(uintptr_t)bsd_rec_u64(r->arg, 32), sizeof(sent));
+    memcpy(sent, r->pointee, sizeof(sent));
     for (int i = 0; i < 3; i++) {
         /* each ref its own domid (upstream's stride reads domids[0]) */
         assert_int_equal(sent[i].domid, domids[i]);
