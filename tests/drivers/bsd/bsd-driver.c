@@ -62,7 +62,7 @@ static int xen_map_grant(uint32_t dom, uint32_t ref)
 
 static int drv_ioctl(int fd, unsigned long req, void *arg)
 {
-    int rc = fake_bsd_kernel_ops.ioctl(fd, req, arg);
+    int rc = fake_bsd_libc.ioctl(fd, req, arg);
 
     if (rc == 0 && req == XS_BSD_IOCTL_EVTCHN_NOTIFY) {
         struct xs_bsd_evtchn_port p;
@@ -95,8 +95,17 @@ void xs_bsd_driver_install(enum fake_bsd_os os, unsigned int variant)
 
     /* the whole kernel, close included: a closed descriptor's ports,
      * grants and mappings are released at once, as the kernel would */
-    h = fake_bsd_kernel_ops;
-    h.ioctl = drv_ioctl;
+    h = (struct fake_sys_handlers){
+        .open = fake_bsd_libc.open,
+        .close = fake_bsd_libc.close,
+        .ioctl = drv_ioctl,
+        .mmap = fake_bsd_libc.mmap,
+        .munmap = fake_bsd_libc.munmap,
+        .madvise = fake_bsd_libc.madvise,
+        .read = fake_bsd_libc.read,
+        .write = fake_bsd_libc.write,
+        .dup3 = fake_bsd_libc.dup3,
+    };
     fake_sys_install();
     fake_xen_reset();
     fake_sys_set_handlers(&h);

@@ -66,7 +66,7 @@ static int rec_ioctl(int fd, unsigned long req, void *arg)
     }
     n_ioctls++;
     pthread_mutex_unlock(&rec_lock);
-    return fake_bsd_kernel_ops.ioctl(fd, req, arg);
+    return fake_bsd_libc.ioctl(fd, req, arg);
 }
 
 static ssize_t rec_write(int fd, const void *buf, size_t len)
@@ -76,7 +76,7 @@ static ssize_t rec_write(int fd, const void *buf, size_t len)
     memset(write_buf, 0, sizeof(write_buf));
     memcpy(write_buf, buf, len < sizeof(write_buf) ? len : sizeof(write_buf));
     pthread_mutex_unlock(&rec_lock);
-    return fake_bsd_kernel_ops.write(fd, buf, len);
+    return fake_bsd_libc.write(fd, buf, len);
 }
 
 void bsd_rec_install(const struct fake_bsd_config *cfg)
@@ -85,9 +85,17 @@ void bsd_rec_install(const struct fake_bsd_config *cfg)
 
     fake_bsd_reset(cfg);
     n_follow = 0;
-    h = fake_bsd_kernel_ops;
-    h.ioctl = rec_ioctl;
-    h.write = rec_write;
+    h = (struct fake_sys_handlers){
+        .open = fake_bsd_libc.open,
+        .close = fake_bsd_libc.close,
+        .ioctl = rec_ioctl,
+        .mmap = fake_bsd_libc.mmap,
+        .munmap = fake_bsd_libc.munmap,
+        .madvise = fake_bsd_libc.madvise,
+        .read = fake_bsd_libc.read,
+        .write = rec_write,
+        .dup3 = fake_bsd_libc.dup3,
+    };
     fake_sys_install();
     fake_sys_set_handlers(&h);
     bsd_rec_clear();

@@ -390,10 +390,11 @@ static void test_adopted(void **state)
     int fd, mine;
 
     (void)state;
-    fd = fake_bsd_kernel_ops.open(DEV, O_RDWR | O_CLOEXEC);
+    fd = fake_bsd_libc.open(DEV, O_RDWR | O_CLOEXEC);
     assert_true(fd >= 0);
-    assert_int_equal(fake_bsd_kernel_ops
-                         .ioctl(fd, XS_BSD_IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b),
+    assert_int_equal(fake_bsd_libc.ioctl(fd,
+                                         XS_BSD_IOCTL_EVTCHN_BIND_UNBOUND_PORT,
+                                         &b),
                      0);
     xce = xenevtchn_fdopen(NULL, fd, 0);
     assert_non_null(xce);
