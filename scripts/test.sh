@@ -48,6 +48,29 @@ fi
 ninja -C build-none
 run_suite build-none --suite symbols --suite unit
 
+# 3b. The FreeBSD and NetBSD backends, built here against the fake BSD
+#     kernels (tests/unit/fake_bsd.h): the same symbols, the whole
+#     contract suite and their driver-protocol tests; with clang under
+#     ASan+UBSan too (warning-free with both compilers).
+for os in freebsd netbsd; do
+    if [ -f "build-$os/build.ninja" ]; then
+        meson setup --reconfigure "build-$os" >/dev/null
+    else
+        meson setup "build-$os" -Dosdep=$os -Dvm_tests=disabled
+    fi
+    ninja -C "build-$os"
+    run_suite "build-$os" --suite symbols --suite unit
+    if [ -f "build-$os-asan/build.ninja" ]; then
+        meson setup --reconfigure "build-$os-asan" >/dev/null
+    else
+        CC=clang meson setup "build-$os-asan" -Dosdep=$os -Dvm_tests=disabled \
+            -Db_lundef=false -Db_sanitize=address,undefined \
+            -Dc_args=-fno-sanitize-recover=all
+    fi
+    ninja -C "build-$os-asan"
+    run_suite "build-$os-asan" --suite unit
+done
+
 # 4. Robustness (tests/robust, issue 6): the unit suites under
 #    ASan+UBSan (clang, no recovery) and under valgrind memcheck (zero
 #    errors or leaks), the concurrency test under ThreadSanitizer, and a
@@ -111,5 +134,9 @@ python3 scripts/summarize-tests.py build/meson-logs/testlog.json \
     build-clang/meson-logs/testlog.json build-none/meson-logs/testlog.json \
     build-asan/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
     build-tsan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json \
+    build-freebsd/meson-logs/testlog.json \
+    build-freebsd-asan/meson-logs/testlog.json \
+    build-netbsd/meson-logs/testlog.json \
+    build-netbsd-asan/meson-logs/testlog.json \
     $arm64_logs || status=1
 exit $status

@@ -20,9 +20,22 @@ static int evtchn_restrict_fn(struct xs_handle *h, domid_t domid)
     return osdep_evtchn_restrict((xenevtchn_handle *)h, domid);
 }
 
+static int evtchn_init(struct xs_handle *h)
+{
+    return osdep_evtchn_init((xenevtchn_handle *)h);
+}
+
+static int evtchn_fini(struct xs_handle *h)
+{
+    osdep_evtchn_fini((xenevtchn_handle *)h);
+    return 0;
+}
+
 static const struct xs_handle_type evtchn_type = {
     .size = sizeof(struct xenevtchn_handle),
     .restrict_fn = evtchn_restrict_fn,
+    .init = evtchn_init,
+    .fini = evtchn_fini,
 };
 
 XS_API xenevtchn_handle *xenevtchn_open(struct xentoollog_logger *logger,

@@ -8,7 +8,9 @@
  * argument checks; the osdep_evtchn_* functions (src/osdep/<os>/) talk
  * to the kernel on xce->fd.  Every osdep function returns 0 or a
  * non-negative result (a port, a descriptor) on success and -errno on
- * failure.
+ * failure.  A backend that must remember something per handle (the BSDs
+ * track the ports each handle bound) keeps it behind xce->os, which it
+ * sets up in osdep_evtchn_init and releases in osdep_evtchn_fini.
  */
 #ifndef XS_EVTCHN_PRIVATE_H
 #define XS_EVTCHN_PRIVATE_H
@@ -18,9 +20,20 @@
 
 #include "handle.h"
 
+struct osdep_evtchn;             /* the backend's own, or NULL */
+
 struct xenevtchn_handle {
     XS_HANDLE_FIELDS            /* the device in fd; see handle.h */
+    struct osdep_evtchn *os;
 };
+
+/*
+ * Before the handle is registered, for xenevtchn_open and
+ * xenevtchn_fdopen alike (an adopted descriptor gets no open call);
+ * fini after the descriptor is closed, and after a failed open.
+ */
+int osdep_evtchn_init(xenevtchn_handle *xce);
+void osdep_evtchn_fini(xenevtchn_handle *xce);
 
 /* Open the device; the new descriptor.  flags are already validated. */
 int osdep_evtchn_open(xenevtchn_handle *xce, unsigned int flags);

@@ -68,7 +68,9 @@ XS_API int xengntshr_unshare(xengntshr_handle *xgs, void *start_address,
 {
     size_t bytes;
 
-    if (xs__pages_to_bytes(count, &bytes)) {
+    /* page-aligned, as xengnttab_unmap() requires (see there) */
+    if (((uintptr_t)start_address & (XS_PAGE_SIZE - 1)) ||
+        xs__pages_to_bytes(count, &bytes)) {
         errno = EINVAL;
         return -1;
     }

@@ -107,7 +107,13 @@ XS_API int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
     size_t bytes;
     int rc, unmapped = 0;
 
-    if (!start_address || xs__pages_to_bytes(count, &bytes)) {
+    /*
+     * Mappings start on a page.  The BSDs' munmap() rounds an unaligned
+     * address down and the length up, so an unaligned one would also
+     * take away the page after the mapping: refused first, everywhere.
+     */
+    if (!start_address || ((uintptr_t)start_address & (XS_PAGE_SIZE - 1)) ||
+        xs__pages_to_bytes(count, &bytes)) {
         errno = EINVAL;
         return -1;
     }

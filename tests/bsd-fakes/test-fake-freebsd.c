@@ -530,6 +530,16 @@ static void test_evtchn_enotconn_deadlock(void **state)
     assert_int_equal(kio(ev, XS_BSD_IOCTL_EVTCHN_NOTIFY, &u), ENOTCONN);
     assert_int_equal(fake_bsd_violations(FAKE_BSD_V_DEADLOCK), 2);
     k->close(ev);
+
+    /* and so does a port another process bound */
+    ev = open_dev(XS_FREEBSD_EVTCHN_DEV);
+    assert_int_equal(fake_bsd_bind_elsewhere(5), 0);
+    assert_int_equal(fake_bsd_bind_elsewhere(5), -1); /* taken */
+    assert_int_equal(fake_bsd_port_fd(5), -1);
+    u.port = 5;
+    assert_int_equal(kio(ev, XS_BSD_IOCTL_EVTCHN_NOTIFY, &u), ENOTCONN);
+    assert_int_equal(fake_bsd_violations(FAKE_BSD_V_DEADLOCK), 3);
+    k->close(ev);
     k->close(ev2);
 }
 
@@ -579,6 +589,9 @@ static void test_gntdev_alloc(void **state)
     n.event_channel_port = 77;
     assert_int_equal(kio(gd, XS_FREEBSD_IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n),
                      EINVAL);
+    /* by another process too */
+    assert_int_equal(fake_bsd_bind_elsewhere(77), 0);
+    assert_int_equal(kio(gd, XS_FREEBSD_IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n), 0);
     n.event_channel_port = bind_unbound(ev);
     assert_int_equal(kio(gd, XS_FREEBSD_IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n), 0);
     n.action = 4;

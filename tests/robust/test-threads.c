@@ -190,7 +190,7 @@ static void *open_close_worker(void *p)
         xengntshr_handle *xgs = OPENED(xengntshr_open(q, 0),
                                        XS_OP_GNTSHR_OPEN, "gntshr");
         /* adopting needs no kernel: registered on every backend */
-        int fd = xs__sys->open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
+        int fd = xs__sys->open(xs_backend_evtchn_dev(), O_RDWR | O_CLOEXEC);
         xenevtchn_handle *adopted = xenevtchn_fdopen(q, fd, 0);
 
         CHECK(adopted != NULL, "thread %d: fdopen: %s", id, strerror(errno));

@@ -29,6 +29,12 @@ enum xs_op {
     XS_OP_GNTTAB_GRANT_COPY,
     XS_OP_GNTTAB_DMABUF,
     XS_OP_GNTSHR_OPEN,
+    /*
+     * A CLEAR_BYTE unmap notification at a byte offset above the
+     * mapping's page count (libxenvchan's ~20 bytes into one page):
+     * NetBSD's kernel compares bytes with pages and refuses it.
+     */
+    XS_OP_GNT_NOTIFY_HIGH_OFFSET,
     XS_OP_DM_OPEN,
     XS_OP_DM_RESTRICT,
     XS_OP__NR
@@ -52,6 +58,12 @@ struct xs_backend {
      */
     int expect[XS_OP__NR];
     /*
+     * 1 where the kernel maps a foreign grant only when the page is
+     * first touched (NetBSD): a grant Xen refuses makes that access
+     * fault, and the map call succeeds.
+     */
+    int grants_mapped_at_fault;
+    /*
      * System calls of the hot paths, which the bench holds at the floor:
      * one event-channel notify, pending, unmask; one hypercall.
      */
@@ -59,6 +71,11 @@ struct xs_backend {
     int hypercall_syscalls;
     /* open + close of a handle (kexec/manage: of their xencall handle) */
     int open_close_syscalls;
+    /*
+     * The event-channel device a program opens itself to adopt with
+     * xenevtchn_fdopen(); NULL: Linux's /dev/xen/evtchn.
+     */
+    const char *evtchn_dev;
 };
 
 /* The backend of this build (tests/drivers/<osdep>/driver.c). */
@@ -67,6 +84,11 @@ extern const struct xs_backend xs_backend;
 static inline int xs_expect(enum xs_op op)
 {
     return xs_backend.expect[op];
+}
+
+static inline const char *xs_backend_evtchn_dev(void)
+{
+    return xs_backend.evtchn_dev ? xs_backend.evtchn_dev : "/dev/xen/evtchn";
 }
 
 #endif

@@ -203,6 +203,12 @@ int fake_bsd_port_masked(unsigned int port);
 int fake_bsd_port_notified(unsigned int port);
 /* Make the next bind fail with this Xen errno (positive, e.g. ENOSPC). */
 void fake_bsd_fail_next_bind(int xen_errno);
+/*
+ * Bind port for another process of this domain (xenstored, a backend):
+ * it exists for the kernel (an unmap notification may name it) but no
+ * descriptor the test opens owns it.  0, or -1 if taken or out of range.
+ */
+int fake_bsd_bind_elsewhere(unsigned int port);
 /* Blocking reads that found nothing (answered EINTR: the fake cannot
  * block, and a signal is what would end a real wait). */
 int fake_bsd_blocked_reads(void);

@@ -361,6 +361,20 @@ void fake_bsd_fail_next_bind(int xen_errno)
     fk.fail_next_bind = xen_errno;
 }
 
+int fake_bsd_bind_elsewhere(unsigned int port)
+{
+    int rc = -1;
+
+    FK_LOCK();
+    if (port < FK_MAX_PORTS && fk.ports[port].file_id == 0) {
+        fk.ports[port] = (struct fk_port){ .file_id = FK_FILE_ELSEWHERE,
+                                           .fd = -1 };
+        rc = 0;
+    }
+    FK_UNLOCK();
+    return rc;
+}
+
 int fake_bsd_blocked_reads(void)
 {
     return fk.blocked_reads;

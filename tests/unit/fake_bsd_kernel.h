@@ -69,8 +69,11 @@ struct fk_file {
     int n_free;
 };
 
+/* The file id of ports bound by another process (no fk_file has it). */
+#define FK_FILE_ELSEWHERE 0xffffffffu
+
 struct fk_port {
-    unsigned int file_id; /* 0: not bound */
+    unsigned int file_id; /* 0: not bound; FK_FILE_ELSEWHERE */
     int fd;
     int masked;
     int pending; /* raised while masked */

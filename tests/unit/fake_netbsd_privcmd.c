@@ -150,7 +150,7 @@ static int mmap_resource(const struct xs_bsd_privcmd_mmap_resource *r)
     return 0;
 }
 
-#define MAX_GRANT_PAGES 64 /* the fake's limit per request */
+#define MAX_GRANT_PAGES 1024 /* the fake's limit per request */
 
 /*
  * What both grant requests check before they do anything: the range,

@@ -119,8 +119,14 @@ static void test_share_bad_count(void **state)
     assert_int_equal(xengntshr_close(xgs), 0);
 }
 
+/*
+ * Port 9 is bound in the test domain (tests/drivers/bsd).  Clearing byte
+ * 8 of a one-page share is refused where the kernel compares the offset
+ * with the page count (NetBSD); byte 1 works everywhere.
+ */
 static void test_share_notify(void **state)
 {
+    int high = CONTRACT_EXPECT(XS_OP_GNT_NOTIFY_HIGH_OFFSET);
     xengntshr_handle *xgs = gs_open();
     uint32_t ref = 0;
     void *p;
@@ -128,7 +134,14 @@ static void test_share_notify(void **state)
     (void)state;
     if (!xgs)
         return;
+    errno = 0;
     p = xengntshr_share_page_notify(xgs, 1, &ref, 1, 8, 9);
+    if (high) {
+        assert_null(p);
+        assert_int_equal(errno, high);
+        assert_int_equal(fake_sys_live_mappings(), 0);
+        p = xengntshr_share_page_notify(xgs, 1, &ref, 1, 1, 9);
+    }
     assert_non_null(p);
     assert_int_equal(xengntshr_unshare(xgs, p, 1), 0);
     p = xengntshr_share_page_notify(xgs, 1, &ref, 1, (uint32_t)-1,

@@ -14,6 +14,7 @@
 #include "xs_internal.h"
 #include "osdep/sys.h"
 #include "osdep/linux/xen-linux-uapi.h"
+#include "osdep/family/evtchn-pending.h"
 #include "evtchn_private.h"
 
 #define EVTCHN_DEV "/dev/xen/evtchn"
@@ -90,26 +91,7 @@ int osdep_evtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 
 int osdep_evtchn_pending(xenevtchn_handle *xce)
 {
-    uint32_t port;
-    ssize_t n = xs_sys_read(xce->fd, &port, sizeof(port));
-
-    if (n < 0)
-        return (int)n;
-    /*
-     * The driver hands out whole ports only, so a short read means
-     * something is badly wrong.  Upstream returns -1 leaving errno stale;
-     * we name the failure instead.
-     */
-    if (n != sizeof(port))
-        return -EIO;
-    /*
-     * Ports fit in 31 bits (the API returns them as int); a larger one
-     * from the device would read as an error code (found by
-     * fuzz-driver).
-     */
-    if (port > INT_MAX)
-        return -EIO;
-    return (int)port;
+    return xs__evtchn_read_pending(xce->fd);
 }
 
 int osdep_evtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)

@@ -1,0 +1,39 @@
+/*
+ * driver.c - the backend table entry of -Dosdep=freebsd (tests/unit/
+ * backend.h): the fake FreeBSD kernel (../bsd/bsd-driver.c), and what
+ * the FreeBSD backend answers (docs/ports.md).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-only
+ */
+#include <errno.h>
+
+#include "backend.h"
+#include "../bsd/bsd-driver.h"
+
+static void install(unsigned int variant)
+{
+    xs_bsd_driver_install(FAKE_BSD_FREEBSD, variant);
+}
+
+const struct xs_backend xs_backend = {
+    .name = "freebsd",
+    .install = install,
+    .expect = {
+        /* no RESTRICT_DOMID on /dev/xen/evtchn */
+        [XS_OP_EVTCHN_RESTRICT] = EOPNOTSUPP,
+        /* privcmd: not in this backend yet (src/osdep/freebsd/meson.build) */
+        [XS_OP_CALL_OPEN] = EOPNOTSUPP,
+        [XS_OP_FMEM_OPEN] = EOPNOTSUPP,
+        [XS_OP_FMEM_RESTRICT] = EOPNOTSUPP,
+        [XS_OP_FMEM_MAP_RESOURCE] = EOPNOTSUPP,
+        [XS_OP_DM_OPEN] = EOPNOTSUPP,
+        [XS_OP_DM_RESTRICT] = EOPNOTSUPP,
+        /* /dev/xen/gntdev has neither */
+        [XS_OP_GNTTAB_GRANT_COPY] = EOPNOTSUPP,
+        [XS_OP_GNTTAB_DMABUF] = EOPNOTSUPP,
+    },
+    .notify_syscalls = 1, .pending_syscalls = 1, .unmask_syscalls = 1,
+    .hypercall_syscalls = 1,
+    .open_close_syscalls = 2,
+    .evtchn_dev = "/dev/xen/evtchn",
+};
