@@ -48,8 +48,13 @@ static int64_t libc_ioctl(int fd, unsigned long request, void *arg)
      */
     errno = 0;
     r = ioctl(fd, request, arg);
+    /*
+     * FreeBSD's privcmd answers a second RESTRICT to another domain with
+     * a negative errno (-EINVAL), which its ioctl layer hands on as it
+     * is: a failure all the same, reported as the errno it names.
+     */
     if (r == -1 && errno != 0)
-        return -errno;
+        return errno > 0 ? -errno : errno;
     errno = saved;
     return (uint32_t)r;
 }
@@ -83,6 +88,18 @@ static int libc_mlock(const void *addr, size_t len)
 static int libc_munlock(const void *addr, size_t len)
 {
     return ret0(munlock(addr, len));
+}
+
+static int libc_minherit(void *addr, size_t len, int inherit)
+{
+#if defined(INHERIT_NONE) || defined(MAP_INHERIT_NONE)
+    return ret0(minherit(addr, len, inherit));
+#else
+    (void)addr;
+    (void)len;
+    (void)inherit;
+    return -ENOSYS;
+#endif
 }
 
 static ssize_t libc_read(int fd, void *buf, size_t len)
@@ -123,6 +140,7 @@ const struct xs_sys_ops xs__sys_libc = {
     .madvise = libc_madvise,
     .mlock = libc_mlock,
     .munlock = libc_munlock,
+    .minherit = libc_minherit,
     .read = libc_read,
     .write = libc_write,
     .dup3 = libc_dup3,

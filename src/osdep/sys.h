@@ -50,6 +50,12 @@ struct xs_sys_ops {
     int (*madvise)(void *addr, size_t len, int advice);
     int (*mlock)(const void *addr, size_t len);
     int (*munlock)(const void *addr, size_t len);
+    /*
+     * BSD minherit(): what a fork child gets of [addr, addr+len)
+     * (inherit is the BSD value, e.g. 2 = none).  -ENOSYS where libc
+     * has no minherit (Linux: MADV_DONTFORK does that job there).
+     */
+    int (*minherit)(void *addr, size_t len, int inherit);
     /* bytes transferred */
     ssize_t (*read)(int fd, void *buf, size_t len);
     ssize_t (*write)(int fd, const void *buf, size_t len);
@@ -91,6 +97,7 @@ extern __thread const char *xs__sys_site
 #define xs_sys_madvise(...) (XS_SYS_HERE_, xs__sys->madvise(__VA_ARGS__))
 #define xs_sys_mlock(...)   (XS_SYS_HERE_, xs__sys->mlock(__VA_ARGS__))
 #define xs_sys_munlock(...) (XS_SYS_HERE_, xs__sys->munlock(__VA_ARGS__))
+#define xs_sys_minherit(...) (XS_SYS_HERE_, xs__sys->minherit(__VA_ARGS__))
 #define xs_sys_read(...)    (XS_SYS_HERE_, xs__sys->read(__VA_ARGS__))
 #define xs_sys_write(...)   (XS_SYS_HERE_, xs__sys->write(__VA_ARGS__))
 #define xs_sys_dup3(...)    (XS_SYS_HERE_, xs__sys->dup3(__VA_ARGS__))

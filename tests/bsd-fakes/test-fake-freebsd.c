@@ -785,6 +785,38 @@ static void test_layered_on_fake_sys(void **state)
     xs__sys->close(ev);
     assert_int_equal(fake_sys_open_fds(), 0);
     assert_int_equal(fake_bsd_port_fd(port), -1);
+    /* the driver's negative errno (-EINVAL) reaches the seam as -EINVAL */
+    {
+        int pc = xs__sys->open(XS_FREEBSD_PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
+        uint16_t dom = 3, other = 4;
+
+        assert_true(pc >= 0);
+        assert_int_equal(xs__sys->ioctl(pc, XS_FREEBSD_IOCTL_PRIVCMD_RESTRICT,
+                                        &dom),
+                         0);
+        assert_int_equal(xs__sys->ioctl(pc, XS_FREEBSD_IOCTL_PRIVCMD_RESTRICT,
+                                        &other),
+                         -EINVAL);
+        xs__sys->close(pc);
+    }
+    /* mlock and minherit reach the kernel's bookkeeping */
+    {
+        void *p;
+
+        assert_int_equal(xs__sys->mmap(NULL, PG, PROT_READ | PROT_WRITE,
+                                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &p),
+                         0);
+        assert_int_equal(xs__sys->mlock(p, PG), 0);
+        assert_int_equal(fake_bsd_locked_bytes(), PG);
+        assert_int_equal(fake_bsd_inherit_at(p), 1);
+        assert_int_equal(xs__sys->minherit(p, PG, 2), 0);
+        assert_int_equal(fake_bsd_inherit_at(p), 2);
+        /* ZERO is 3 on FreeBSD; 4 exists only on NetBSD */
+        assert_int_equal(xs__sys->minherit(p, PG, 4), -EINVAL);
+        assert_int_equal(xs__sys->munmap(p, PG), 0);
+        assert_int_equal(fake_bsd_locked_bytes(), 0);
+        assert_int_equal(fake_bsd_inherit_at(p), 1);
+    }
     fake_bsd_uninstall();
     assert_true(xs__sys == &xs__sys_libc);
 }

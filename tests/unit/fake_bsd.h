@@ -77,13 +77,13 @@
  * default prints it and abort()s, so a backend test fails even if it
  * never looks.  The self-tests install a recorder instead.
  *
- * RETURN CONVENTION.  The table keeps libc's convention (-1/MAP_FAILED
- * with errno) like the rest of the seam today.  All kernel logic returns
- * BSD-style error codes internally (0 or a positive errno); only the thin
- * wrappers at the bottom of fake_bsd_core.c convert, so moving the seam
- * to -errno is an edit of those wrappers alone.  One FreeBSD quirk
- * survives either way: re-restricting privcmd yields errno == -EINVAL
- * (a NEGATIVE errno), which a -errno table would return as +EINVAL.
+ * RETURN CONVENTION.  The handlers keep libc's convention (-1/MAP_FAILED
+ * with errno), which fake_sys converts to the seam's -errno.  All kernel
+ * logic returns BSD-style error codes internally (0 or a positive errno);
+ * only the thin wrappers at the bottom of fake_bsd_core.c convert.  One
+ * FreeBSD quirk crosses them: re-restricting privcmd yields errno ==
+ * -EINVAL (a NEGATIVE errno), which the seam (src/osdep/sys.c, and
+ * fake_sys alike) reports as -EINVAL, a failure.
  */
 #ifndef XS_TEST_FAKE_BSD_H
 #define XS_TEST_FAKE_BSD_H
@@ -261,14 +261,17 @@ void fake_bsd_fail_grant_at(int nth, int err);
 /* ---- locked memory ---- */
 /*
  * Hypercall buffers on both BSDs are anonymous memory locked with mlock()
- * (no MAP_LOCKED, no buffer device); FreeBSD can also keep them out of
- * fork children with minherit(INHERIT_NONE), which the seam has no entry
- * for yet.  fake_bsd_sys_ops's mlock/munlock point at these, which track
- * what is locked so a test can check it is unlocked.
+ * (no MAP_LOCKED, no buffer device), kept out of fork children with
+ * minherit(INHERIT_NONE).  The seam's mlock/munlock/minherit reach these
+ * (fake_bsd_sys_ops, and fake_bsd_install's fake_sys handlers); they
+ * track what is locked and how each range is inherited, so a test can
+ * check both.
  */
 int fake_bsd_mlock(const void *addr, size_t len);
 int fake_bsd_munlock(const void *addr, size_t len);
 int fake_bsd_minherit(void *addr, size_t len, int inherit);
+/* The inheritance minherit() gave the page at addr (1, copy, if none). */
+int fake_bsd_inherit_at(const void *addr);
 size_t fake_bsd_locked_bytes(void);
 
 #endif /* XS_TEST_FAKE_BSD_H */

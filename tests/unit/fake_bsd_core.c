@@ -830,8 +830,9 @@ int fk_port_bound_anywhere(unsigned int port)
 }
 
 /* ------------------------------------------------------------------ */
-/* mlock, munlock, minherit (not in the seam yet: see fake_bsd.h)      */
+/* mlock, munlock, minherit                                            */
 
+/* munmap() forgets what was locked and how it is inherited. */
 static void locked_forget(uintptr_t start, size_t len)
 {
     for (int i = 0; i < FK_MAX_LOCKED; i++) {
@@ -839,6 +840,9 @@ static void locked_forget(uintptr_t start, size_t len)
 
         if (fk.locked[i].len && s >= start && s < start + len)
             fk.locked[i].len = 0;
+        s = fk.inherits[i].start;
+        if (fk.inherits[i].len && s >= start && s < start + len)
+            fk.inherits[i].len = 0;
     }
 }
 
@@ -870,12 +874,56 @@ int fake_bsd_munlock(const void *addr, size_t len)
     return 0;
 }
 
+/*
+ * Both kernels: INHERIT_SHARE 0, COPY 1, NONE 2, then ZERO (FreeBSD 3,
+ * NetBSD 4; NetBSD's 3 is DONATE_COPY).  The fake records the value for
+ * fake_bsd_inherit_at(); a value neither kernel knows is EINVAL.
+ */
 int fake_bsd_minherit(void *addr, size_t len, int inherit)
 {
-    (void)addr;
-    (void)len;
-    (void)inherit;
-    return 0;
+    int rc = -1;
+
+    if (inherit < 0 || inherit > 4 || (inherit == 4 && fk_is_freebsd())) {
+        errno = EINVAL;
+        return -1;
+    }
+    FK_LOCK();
+    for (int i = 0; i < FK_MAX_LOCKED; i++) {
+        uintptr_t s = fk.inherits[i].start;
+
+        if (fk.inherits[i].len && s >= (uintptr_t)addr &&
+            s < (uintptr_t)addr + len)
+            fk.inherits[i].len = 0;
+    }
+    for (int i = 0; i < FK_MAX_LOCKED; i++) {
+        if (!fk.inherits[i].len) {
+            fk.inherits[i].start = (uintptr_t)addr;
+            fk.inherits[i].len = len;
+            fk.inherits[i].inherit = inherit;
+            rc = 0;
+            break;
+        }
+    }
+    FK_UNLOCK();
+    if (rc)
+        errno = ENOMEM;
+    return rc;
+}
+
+int fake_bsd_inherit_at(const void *addr)
+{
+    int v = 1; /* INHERIT_COPY, the default */
+
+    FK_LOCK();
+    for (int i = 0; i < FK_MAX_LOCKED; i++) {
+        uintptr_t s = fk.inherits[i].start;
+
+        if (fk.inherits[i].len && (uintptr_t)addr >= s &&
+            (uintptr_t)addr - s < fk.inherits[i].len)
+            v = fk.inherits[i].inherit;
+    }
+    FK_UNLOCK();
+    return v;
 }
 
 size_t fake_bsd_locked_bytes(void)
@@ -1226,7 +1274,11 @@ static int64_t s_ioctl(int fd, unsigned long request, void *arg)
     FK_LOCK();
     err = k_ioctl(fd, request, arg);
     FK_UNLOCK();
-    return -err; /* the BSD drivers answer 0 on success */
+    /*
+     * The BSD drivers answer 0 on success; FreeBSD's RESTRICT answers a
+     * negative errno, which sys.c reports as the failure it names.
+     */
+    return err > 0 ? -err : err;
 }
 
 static int s_mmap(void *addr, size_t len, int prot, int flags, int fd,
@@ -1268,6 +1320,11 @@ static int s_mlock(const void *addr, size_t len)
 static int s_munlock(const void *addr, size_t len)
 {
     return fake_bsd_munlock(addr, len) < 0 ? -EINVAL : 0;
+}
+
+static int s_minherit(void *addr, size_t len, int inherit)
+{
+    return fake_bsd_minherit(addr, len, inherit) < 0 ? -errno : 0;
 }
 
 static ssize_t s_read(int fd, void *buf, size_t len)
@@ -1319,6 +1376,7 @@ const struct xs_sys_ops fake_bsd_sys_ops = {
     .madvise = s_madvise,
     .mlock = s_mlock,
     .munlock = s_munlock,
+    .minherit = s_minherit,
     .read = s_read,
     .write = s_write,
     .dup3 = s_dup3,
@@ -1336,6 +1394,9 @@ void fake_bsd_install(const struct fake_bsd_config *cfg)
         .write = w_write,
         .munmap = w_munmap,
         .madvise = w_madvise,
+        .mlock = fake_bsd_mlock,
+        .munlock = fake_bsd_munlock,
+        .minherit = fake_bsd_minherit,
     };
 
     fake_bsd_reset(cfg);

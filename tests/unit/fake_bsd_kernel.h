@@ -178,6 +178,11 @@ struct fk_kernel {
         uintptr_t start;
         size_t len;
     } locked[FK_MAX_LOCKED];
+    struct {
+        uintptr_t start;
+        size_t len;
+        int inherit;
+    } inherits[FK_MAX_LOCKED];
 };
 
 extern struct fk_kernel fk;

@@ -49,6 +49,7 @@ static int n_tracked_maps;
 static const char *const kind_names[FAKE_NR_KINDS] = {
     "open", "close", "ioctl", "mmap", "munmap", "madvise",
     "read", "write", "dup3", "fcntl", "usleep", "mlock", "munlock",
+    "minherit",
 };
 
 const char *fake_sys_kind_name(enum fake_sys_kind kind)
@@ -235,8 +236,9 @@ static int64_t f_ioctl(int fd, unsigned long request, void *arg)
     saved = errno;
     errno = 0;
     r = handlers.ioctl(fd, request, arg);
+    /* a negative errno (FreeBSD's RESTRICT) is reported as sys.c does */
     if (r == -1 && errno != 0)
-        return -errno;
+        return errno > 0 ? -errno : errno;
     errno = saved;
     return (uint32_t)r;
 }
@@ -292,14 +294,27 @@ static int f_mlock(const void *addr, size_t len)
 {
     int err = enter_at(FAKE_MLOCK, -1, len, NULL, 0, 0, 0, (void *)addr);
 
-    return -err;
+    if (err)
+        return -err;
+    return neg(handlers.mlock ? handlers.mlock(addr, len) : 0);
 }
 
 static int f_munlock(const void *addr, size_t len)
 {
     int err = enter_at(FAKE_MUNLOCK, -1, len, NULL, 0, 0, 0, (void *)addr);
 
-    return -err;
+    if (err)
+        return -err;
+    return neg(handlers.munlock ? handlers.munlock(addr, len) : 0);
+}
+
+static int f_minherit(void *addr, size_t len, int inherit)
+{
+    int err = enter_at(FAKE_MINHERIT, -1, len, NULL, inherit, 0, 0, addr);
+
+    if (err)
+        return -err;
+    return neg(handlers.minherit ? handlers.minherit(addr, len, inherit) : 0);
 }
 
 /* A transfer that did n bytes, cut in half when a short one is wanted. */
@@ -359,7 +374,7 @@ static int f_usleep(unsigned int usec)
 static const struct xs_sys_ops fake_ops = {
     .open = f_open, .close = f_close, .ioctl = f_ioctl, .mmap = f_mmap,
     .munmap = f_munmap, .madvise = f_madvise, .mlock = f_mlock,
-    .munlock = f_munlock, .read = f_read,
+    .munlock = f_munlock, .minherit = f_minherit, .read = f_read,
     .write = f_write, .dup3 = f_dup3, .fcntl = f_fcntl, .usleep = f_usleep,
 };
 

@@ -25,16 +25,19 @@
 enum fake_sys_kind {
     FAKE_OPEN, FAKE_CLOSE, FAKE_IOCTL, FAKE_MMAP, FAKE_MUNMAP, FAKE_MADVISE,
     FAKE_READ, FAKE_WRITE, FAKE_DUP3, FAKE_FCNTL, FAKE_USLEEP,
-    FAKE_MLOCK, FAKE_MUNLOCK,
+    FAKE_MLOCK, FAKE_MUNLOCK, FAKE_MINHERIT,
     FAKE_NR_KINDS
 };
 
 struct fake_sys_call {
     enum fake_sys_kind kind;
     int fd;
-    unsigned long request;      /* ioctl request, or mmap/madvise length */
+    unsigned long request;      /* ioctl request, or the length of an
+                                   mmap/munmap/madvise/mlock/munlock/
+                                   minherit */
     const char *path;           /* open: the path (valid during the call) */
-    int flags;                  /* open flags, mmap flags, madvise advice */
+    int flags;                  /* open flags, mmap flags, madvise advice,
+                                   minherit inheritance */
     int prot;                   /* mmap prot */
     off_t offset;               /* mmap offset */
     const char *site;           /* the library's call site, "file:line" */
@@ -55,6 +58,10 @@ struct fake_sys_handlers {
     ssize_t (*write)(int fd, const void *buf, size_t len);
     int (*munmap)(void *addr, size_t len);
     int (*madvise)(void *addr, size_t len, int advice);
+    /* default: succeed, doing nothing */
+    int (*mlock)(const void *addr, size_t len);
+    int (*munlock)(const void *addr, size_t len);
+    int (*minherit)(void *addr, size_t len, int inherit);
     /* default: the real close()/dup3() of the (real) descriptors */
     int (*close)(int fd);
     int (*dup3)(int oldfd, int newfd, int flags);
