@@ -300,7 +300,7 @@ XS_API int xencall_buffers_never_fault(xencall_handle *xcall)
     /* Not known yet: find out now (a failure just means "no"). */
     if (xcall->bufdev == XS_BUFDEV_UNKNOWN)
         (void)probe_bufdev(xcall);
-    r = xcall->bufdev == XS_BUFDEV_OPEN;
+    r = osdep_xencall_buffers_never_fault(xcall);
     unlock(xcall);
     errno = saved;
     return r;

@@ -87,6 +87,12 @@ int osdep_hypercall(xencall_handle *xcall, unsigned int op,
 int osdep_alloc_pages(xencall_handle *xcall, size_t nr_pages, void **out);
 /* Release pages from osdep_alloc_pages(). */
 void osdep_free_pages(xencall_handle *xcall, void *p, size_t nr_pages);
+/*
+ * Can the hypervisor touch the buffers osdep_alloc_pages() hands out
+ * without faulting (xencall_buffers_never_fault)?  Asked after the
+ * buffer device was probed (xcall->bufdev known): 1 or 0.
+ */
+int osdep_xencall_buffers_never_fault(xencall_handle *xcall);
 
 /*
  * Make xcall useless now, as xentoolcore_restrict_all() would (both

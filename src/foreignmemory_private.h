@@ -28,6 +28,12 @@ struct xenforeignmemory_handle {
      * -1 = probed, but the driver accepted the probe (no usable errno).
      */
     int unimpl_errno;
+    /*
+     * Kernels that knew the resource-mapping request by more than one
+     * number (FreeBSD): 1 + the index of the one that worked, 0 while
+     * none has (accessed atomically; the backend's memo).
+     */
+    int resource_req;
 };
 
 struct xenforeignmemory_resource_handle {
