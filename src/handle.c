@@ -14,19 +14,27 @@
 
 /*
  * Every handle's toolcore callback.  A handle whose device is not open
- * yet has nothing to restrict; one that cannot be narrowed is made
- * useless (mappings and shares made earlier stay valid).  Called under
- * the registry lock, in toolcore's convention (-1 with errno).
+ * yet has nothing to restrict; one that cannot be narrowed -- by its
+ * kind, or because this kernel has no restriction for it (EOPNOTSUPP:
+ * NetBSD's privcmd, the BSDs' event channels) -- is made useless
+ * (mappings and shares made earlier stay valid).  Upstream's
+ * restrict_all fails there instead, leaving the handle unrestricted.
+ * Called under the registry lock, in toolcore's convention (-1 with
+ * errno).
  */
 static int handle_restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
     struct xs_handle *h = xs__handle_of(ah);
+    int rc;
 
     if (h->fd < 0)
         return 0;
     if (!h->type->restrict_fn)
         return xentoolcore__restrict_by_dup2_null(h->fd);
-    return xs__ret(h->type->restrict_fn(h, domid));
+    rc = h->type->restrict_fn(h, domid);
+    if (rc == -EOPNOTSUPP)
+        return xentoolcore__restrict_by_dup2_null(h->fd);
+    return xs__ret(rc);
 }
 
 void *xs__handle_new(const struct xs_handle_type *type,
