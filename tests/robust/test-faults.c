@@ -87,7 +87,8 @@ struct step {
     const char *name;
     int (*fn)(struct ctx *c);
     int consumes;       /* closes its handle: never retried */
-    int also_errno;     /* a documented translation of a fault, or 0 */
+    int also_errno;     /* a documented translation of a fault, or 0,
+                           or NO_DM_OP_ERRNO */
 };
 
 struct scenario {
@@ -573,11 +574,13 @@ static const struct step dm_steps[] = {
 /*
  * The same on a kernel without DM_OP.  A fault that such a kernel could
  * never produce (EPERM, "restricted", on the probe) leaves the op with
- * the kernel's ENOTTY; the next op probes again and works.
+ * the kernel's "no such request" (Linux ENOTTY, FreeBSD ENOSYS: the
+ * backend's no_dm_op_errno); the next op probes again and works.
  */
+#define NO_DM_OP_ERRNO (-2)
 static const struct step dm_hypercall_steps[] = {
     { "xendevicemodel_open", dm_open, 0, 0 },
-    { "xendevicemodel_set_isa_irq_level", dm_op, 0, ENOTTY },
+    { "xendevicemodel_set_isa_irq_level", dm_op, 0, NO_DM_OP_ERRNO },
     { "xendevicemodel_restrict", dm_restrict, 0, EOPNOTSUPP },
     { "xendevicemodel_close", dm_close, CONSUMES, 0 },
 };
@@ -748,6 +751,8 @@ static void run(const struct scenario *sc, const struct fault *f, int nf,
     for (int s = 0, aborted = 0, unchecked = 0; s < sc->n_steps; s++) {
         const struct step *st = &sc->steps[s];
         int before = fake_sys_injected(), got;
+        int also = st->also_errno == NO_DM_OP_ERRNO ? xs_backend.no_dm_op_errno
+                                                    : st->also_errno;
 
         /*
          * An open that failed for good (twice, with two faults, or in
@@ -768,7 +773,7 @@ static void run(const struct scenario *sc, const struct fault *f, int nf,
         if (!base || unchecked)
             continue;
         if (got != base->result[s]) {
-            int explained = st->also_errno && got == st->also_errno;
+            int explained = also && got == also;
 
             for (int i = before; got && i < fake_sys_injected(); i++) {
                 int e = fake_sys_injected_call(i)->injected;
@@ -793,7 +798,7 @@ static void run(const struct scenario *sc, const struct fault *f, int nf,
             again = st->fn(&c) < 0 ? (errno ? errno : -1) : 0;
             /* a documented answer that is the handle's state stays */
             if (again && fake_sys_injected() == again_from &&
-                !(st->also_errno && again == st->also_errno && got == again)) {
+                !(also && again == also && got == again)) {
                 fprintf(stderr, "FAIL: step %s failed again (%s) on retry\n",
                         st->name, err_name(again));
                 describe(sc, f, nf);

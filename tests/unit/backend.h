@@ -25,6 +25,7 @@ enum xs_op {
     XS_OP_FMEM_OPEN,
     XS_OP_FMEM_RESTRICT,
     XS_OP_FMEM_MAP_RESOURCE,
+    XS_OP_FMEM_RESOURCE_SIZE, /* the size query of a resource */
     XS_OP_GNTTAB_OPEN,
     XS_OP_GNTTAB_GRANT_COPY,
     XS_OP_GNTTAB_DMABUF,
@@ -76,6 +77,11 @@ struct xs_backend {
      * xenevtchn_fdopen(); NULL: Linux's /dev/xen/evtchn.
      */
     const char *evtchn_dev;
+    /*
+     * What a kernel without a DM op request answers one (Linux ENOTTY,
+     * FreeBSD ENOSYS; 0 where the backend never sends it).
+     */
+    int no_dm_op_errno;
 };
 
 /* The backend of this build (tests/drivers/<osdep>/driver.c). */

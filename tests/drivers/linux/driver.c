@@ -39,6 +39,8 @@ enum device {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char device_of[MAX_FDS];
+/* privcmd RESTRICT: the domain a descriptor is narrowed to, or -1 */
+static int restricted_to[MAX_FDS];
 static unsigned int variant;
 static uint64_t next_index;
 /* gntdev mmaps, for GET_OFFSET_FOR_VADDR */
@@ -73,9 +75,51 @@ static enum device dev(int fd)
 static void set_dev(int fd, enum device d)
 {
     pthread_mutex_lock(&lock);
-    if (fd >= 0 && fd < MAX_FDS)
+    if (fd >= 0 && fd < MAX_FDS) {
         device_of[fd] = (unsigned char)d;
+        restricted_to[fd] = -1;
+    }
     pthread_mutex_unlock(&lock);
+}
+
+/*
+ * privcmd's restriction (privcmd_ioctl_restrict): the first RESTRICT
+ * narrows the descriptor, the same domain again is accepted, another one
+ * is EINVAL; then hypercalls are EPERM, and so are maps and DM ops of
+ * other domains.
+ */
+static int restriction(int fd)
+{
+    int dom = -1;
+
+    pthread_mutex_lock(&lock);
+    if (fd >= 0 && fd < MAX_FDS)
+        dom = restricted_to[fd];
+    pthread_mutex_unlock(&lock);
+    return dom;
+}
+
+static int restrict_to(int fd, int dom)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&lock);
+    if (fd >= 0 && fd < MAX_FDS) {
+        if (restricted_to[fd] >= 0 && restricted_to[fd] != dom)
+            rc = -1;
+        else
+            restricted_to[fd] = dom;
+    }
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+/* May a request about dom go through this descriptor? */
+static int allowed(int fd, int dom)
+{
+    int r = restriction(fd);
+
+    return r < 0 || r == dom;
 }
 
 static int fail(int err)
@@ -122,12 +166,14 @@ static int drv_dup3(int oldfd, int newfd, int flags)
     return rc;
 }
 
-static int privcmd_ioctl(unsigned long req, void *arg)
+static int privcmd_ioctl(int fd, unsigned long req, void *arg)
 {
     switch (req) {
     case XS_IOCTL_PRIVCMD_HYPERCALL: {
         const struct xs_privcmd_hypercall *h = arg;
 
+        if (restriction(fd) >= 0)
+            return fail(EPERM);
         return xen_rc(fake_xen_hypercall((unsigned int)h->op, h->arg));
     }
     case XS_IOCTL_PRIVCMD_DM_OP: {
@@ -136,6 +182,8 @@ static int privcmd_ioctl(unsigned long req, void *arg)
 
         if (variant & XS_FAKE_NO_DM_OP)
             return fail(ENOTTY);
+        if (!allowed(fd, d->dom))
+            return fail(EPERM);
         if (d->num == 0)
             return 0; /* the probe upstream makes */
         if (d->num > 16)
@@ -148,11 +196,15 @@ static int privcmd_ioctl(unsigned long req, void *arg)
     }
     case XS_IOCTL_PRIVCMD_RESTRICT:
         /* RESTRICT came with DM_OP (Linux 4.11) */
-        return (variant & XS_FAKE_NO_DM_OP) ? fail(ENOTTY) : 0;
+        if (variant & XS_FAKE_NO_DM_OP)
+            return fail(ENOTTY);
+        return restrict_to(fd, *(const domid_t *)arg) ? fail(EINVAL) : 0;
     case XS_IOCTL_PRIVCMD_MMAPBATCH_V2: {
         const struct xs_privcmd_mmapbatch_v2 *b = arg;
         int paged = 0;
 
+        if (!allowed(fd, b->dom))
+            return fail(EPERM);
         for (unsigned int i = 0; i < b->num; i++) {
             b->err[i] = fake_xen_map_frame(b->dom, b->arr[i]);
             paged |= b->err[i] == -ENOENT;
@@ -165,6 +217,8 @@ static int privcmd_ioctl(unsigned long req, void *arg)
         struct xs_privcmd_mmapbatch *b = arg;
         int paged = 0;
 
+        if (!allowed(fd, b->dom))
+            return fail(EPERM);
         for (int i = 0; i < b->num; i++) {
             int rc = fake_xen_map_frame(b->dom, b->arr[i]);
 
@@ -180,8 +234,11 @@ static int privcmd_ioctl(unsigned long req, void *arg)
     case XS_IOCTL_PRIVCMD_MMAP_RESOURCE: {
         struct xs_privcmd_mmap_resource *r = arg;
         uint64_t n = r->addr ? r->num : 0;
-        int rc = fake_xen_map_resource(r->dom, r->type, r->id, r->idx, &n);
+        int rc;
 
+        if (!allowed(fd, r->dom))
+            return fail(EPERM);
+        rc = fake_xen_map_resource(r->dom, r->type, r->id, r->idx, &n);
         if (rc == 0 && !r->addr)
             r->num = n;
         return xen_rc(rc);
@@ -308,7 +365,7 @@ static int drv_ioctl(int fd, unsigned long req, void *arg)
 {
     switch (dev(fd)) {
     case PRIVCMD:
-        return privcmd_ioctl(req, arg);
+        return privcmd_ioctl(fd, req, arg);
     case EVTCHN:
         return evtchn_ioctl(req, arg);
     case GNTDEV:
@@ -393,4 +450,5 @@ const struct xs_backend xs_backend = {
     .unmask_syscalls = 1,
     .hypercall_syscalls = 1,
     .open_close_syscalls = 2,
+    .no_dm_op_errno = ENOTTY,
 };
