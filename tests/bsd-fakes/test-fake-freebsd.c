@@ -348,6 +348,17 @@ static void test_mmapbatch_positive_errors(void **state)
     k->close(pc);
 }
 
+/* Xen answering the size query with 40 frames. */
+static int sized_resource(uint16_t dom, uint32_t type, uint32_t id,
+                          uint64_t frame, uint64_t nr)
+{
+    (void)dom;
+    (void)type;
+    (void)id;
+    (void)frame;
+    return nr == 0 ? 40 : 0;
+}
+
 static void test_mmap_resource(void **state)
 {
     struct xs_bsd_privcmd_mmap_resource r = { .dom = 4, .type = 1, .id = 2 };
@@ -389,6 +400,37 @@ static void test_mmap_resource(void **state)
     assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_MMAP_RESOURCE_RW, &r),
                      0);
     assert_int_equal(r.num, 4);
+    /* the hypervisor hook answers the size query with the size */
+    cfg.acquire_resource = sized_resource;
+    fb_reset_cfg(&cfg);
+    k->close(pc);
+    pc = open_dev(XS_FREEBSD_PRIVCMD_DEV);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_MMAP_RESOURCE_RW, &r),
+                     0);
+    assert_int_equal(r.num, 40);
+    k->close(pc);
+
+    /* an old kernel: only HYPERCALL and MMAPBATCH, the rest ENOSYS */
+    cfg.acquire_resource = NULL;
+    cfg.freebsd_gen = FAKE_FREEBSD_OLD;
+    fb_reset_cfg(&cfg);
+    pc = open_dev(XS_FREEBSD_PRIVCMD_DEV);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_MMAP_RESOURCE_RW, &r),
+                     ENOSYS);
+    assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_MMAP_RESOURCE, &r),
+                     ENOSYS);
+    {
+        struct xs_freebsd_privcmd_dmop d = { .dom = 0x7ff4, .num = 0 };
+        struct xs_bsd_privcmd_hypercall h = { .op = 17 };
+        uint16_t dom = 1;
+
+        assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_DM_OP, &d), ENOSYS);
+        assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_RESTRICT, &dom),
+                         ENOSYS);
+        assert_int_equal(kio(pc, XS_FREEBSD_IOCTL_PRIVCMD_HYPERCALL, &h), 0);
+    }
     k->close(pc);
 }
 

@@ -107,6 +107,11 @@ enum fake_freebsd_gen {
     /* Newer sys/xen/privcmd.h: MMAP_RESOURCE is _IOWR and the size query
      * works; the old number is unknown (ENOSYS). */
     FAKE_FREEBSD_CURRENT,
+    /* A kernel from before DM_OP, RESTRICT and MMAP_RESOURCE, which
+     * upstream's FreeBSD backend still allows for (its DM-op probe falls
+     * back to hypercalls): privcmd knows HYPERCALL and MMAPBATCH only,
+     * anything else is ENOSYS. */
+    FAKE_FREEBSD_OLD,
 };
 
 /* One DM_OP buffer as the hypervisor sees it. */
@@ -133,6 +138,8 @@ struct fake_bsd_config {
     int (*map_gfn)(uint16_t dom, uint64_t gfn); /* per foreign page */
     int (*dm_op)(uint16_t dom, unsigned int nr,
                  const struct fake_bsd_buf *bufs);
+    /* nr == 0 is the size query: the size in frames (>= 0) answers it;
+     * without the hook, cfg.resource_frames. */
     int (*acquire_resource)(uint16_t dom, uint32_t type, uint32_t id,
                             uint64_t frame, uint64_t nr);
     int (*map_grant)(uint32_t dom, uint32_t ref); /* GNTST_*, 0 = okay */

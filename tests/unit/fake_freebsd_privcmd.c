@@ -137,13 +137,16 @@ static int mmapbatch(struct fk_file *f, struct xs_bsd_privcmd_mmapbatch *m)
 static int resource_size(uint16_t dom, uint32_t type, uint32_t id,
                          uint64_t *frames)
 {
-    int rc = 0;
+    int rc;
 
-    if (fk.cfg.acquire_resource)
-        rc = fk.cfg.acquire_resource(dom, type, id, 0, 0);
+    if (!fk.cfg.acquire_resource) {
+        *frames = fk.cfg.resource_frames;
+        return 0;
+    }
+    rc = fk.cfg.acquire_resource(dom, type, id, 0, 0);
     if (rc < 0)
         return translate(rc);
-    *frames = fk.cfg.resource_frames;
+    *frames = (uint64_t)rc;
     return 0;
 }
 
@@ -211,6 +214,10 @@ static int dm_op(struct fk_file *f, const struct xs_freebsd_privcmd_dmop *d)
 
 int fk_fb_privcmd_ioctl(struct fk_file *f, unsigned long req, void *karg)
 {
+    if (fk.cfg.freebsd_gen == FAKE_FREEBSD_OLD &&
+        req != XS_FREEBSD_IOCTL_PRIVCMD_HYPERCALL &&
+        req != XS_FREEBSD_IOCTL_PRIVCMD_MMAPBATCH)
+        return ENOSYS;
     switch (req) {
     case XS_FREEBSD_IOCTL_PRIVCMD_HYPERCALL:
         return hypercall(f, karg);
