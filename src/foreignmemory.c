@@ -127,8 +127,14 @@ XS_API int xenforeignmemory_unmap(xenforeignmemory_handle *fmem,
 {
     size_t bytes;
 
-    /* munmap() of a length that wrapped would unmap the wrong range. */
-    if (pages == 0 || xs__pages_to_bytes(pages, &bytes))
+    /*
+     * munmap() of a length that wrapped would unmap the wrong range; the
+     * BSDs' munmap() rounds an unaligned address down and would take the
+     * page after the mapping too (Linux's answers EINVAL): refused first,
+     * everywhere, as xengnttab_unmap() does.
+     */
+    if (pages == 0 || ((uintptr_t)addr & (XS_PAGE_SIZE - 1)) ||
+        xs__pages_to_bytes(pages, &bytes))
         return xs__ret(-EINVAL);
     return xs__ret(osdep_xenforeignmemory_unmap(fmem, addr, pages));
 }

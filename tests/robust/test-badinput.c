@@ -218,7 +218,7 @@ struct ctx {
       FAILS_PTR(xenforeignmemory_map2(c->fmem, 1, (char *)c->gmap + 1,      \
                                       PROT_READ, MAP_FIXED, 1, c->pfns,     \
                                       c->errs)))                            \
-    X(fmem_unmap_unaligned, EINVAL, SYSOK,                                  \
+    X(fmem_unmap_unaligned, EINVAL, NOSYS,                                  \
       FAILS_INT(xenforeignmemory_unmap(c->fmem, (char *)c->gmap + 1, 1)))   \
     /* --- restricted handles --- */                                        \
     X(restricted_gnttab_map, ENOTTY, RESTRICTED,                            \
