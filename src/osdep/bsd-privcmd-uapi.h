@@ -63,6 +63,13 @@ struct xs_bsd_grant_ref {
 #define XS_BSD_UNMAP_NOTIFY_SEND_EVENT 0x2
 #define XS_BSD_GNT_ALLOC_FLAG_WRITABLE 0x1
 
+/*
+ * Hypercall buffers (no buffer device on either kernel) are anonymous
+ * memory kept out of fork children with minherit(): FreeBSD's
+ * INHERIT_NONE and NetBSD's MAP_INHERIT_NONE, "absent from the child".
+ */
+#define XS_BSD_INHERIT_NONE 2
+
 XS_BSD_LAYOUT(xs_bsd_privcmd_hypercall, arg, 8);
 XS_BSD_LAYOUT(xs_bsd_privcmd_hypercall, retval, 48);
 XS_BSD_SIZE(xs_bsd_privcmd_hypercall, 56);

@@ -22,6 +22,8 @@ enum xs_op {
     XS_OP_EVTCHN_OPEN,
     XS_OP_EVTCHN_RESTRICT,
     XS_OP_CALL_OPEN,
+    /* a hypercall-buffer device (the BSDs have none: ENOENT) */
+    XS_OP_CALL_BUFDEV,
     XS_OP_FMEM_OPEN,
     XS_OP_FMEM_RESTRICT,
     XS_OP_FMEM_MAP_RESOURCE,

@@ -100,9 +100,10 @@ static int batch(int fd, uint16_t dom, char *addr, size_t num,
 
     xs__pc_batch_set(&b, dom, addr, num, arr, err);
     rc = xs_sys_rc(xs_sys_ioctl(fd, XS_PC_IOCTL_BATCH, &b));
-    if (XS_PC_BATCH_ERR_SIGN < 0 && rc == 0) {
+    /* Linux fails a batch with a paged-out frame, but marks every frame */
+    if (rc == 0 || rc == -ENOENT) {
         for (size_t i = 0; i < num; i++)
-            err[i] = err[i] > 0 ? -err[i] : err[i];
+            err[i] = xs__pc_batch_err(err[i]);
     }
     return rc;
 }

@@ -9,8 +9,8 @@
  * hypercall, foreignmemory and devicemodel once for every OS of the
  * family (after libuv's kqueue.c, shared by the BSDs and macOS).  What
  * differs between the kernels is data, given by the OS folder's
- * "privcmd-os.h", found through the include directory its meson.build
- * sets (xs_osdep_inc):
+ * "privcmd-os.h", found by name (src/meson.build puts the backend's
+ * folder on the include path); the BSDs' two share privcmd-bsd.h:
  *
  *   XS_PC_PATHS               device nodes to open, in order; a later one
  *                             is tried only when the earlier node is
@@ -20,7 +20,8 @@
  *                             is (the ioctl's value, or the structure)
  *   xs_pc_batch_t, XS_PC_IOCTL_BATCH, xs__pc_batch_set(), XS_PC_BATCH_MAX
  *                             the foreign-map batch and its largest count
- *   XS_PC_BATCH_ERR_SIGN      -1 when per-frame errors arrive positive
+ *   xs__pc_batch_err()        a per-frame result as 0 or -errno (FreeBSD's
+ *                             arrive positive, NetBSD's in Xen's numbering)
  *   XS_PC_BATCH_WHOLE         1 when every batch must cover the whole
  *                             mapping (a retry cannot name a part of it)
  *   XS_PC_RESERVE_ANON        1 when the caller reserves the range with

@@ -27,14 +27,14 @@
 static const struct {
     int xen, host;
 } xen_codes[] = {
-    { 35, EDEADLK },       { 36, ENAMETOOLONG }, { 37, ENOLCK },
-    { 38, ENOSYS },        { 56, EBADRQC },      { 57, EBADSLT },
-    { 61, ENODATA },       { 62, ETIME },        { 74, EBADMSG },
-    { 75, EOVERFLOW },     { 84, EILSEQ },       { 87, EUSERS },
-    { 88, ENOTSOCK },      { 95, EOPNOTSUPP },   { 98, EADDRINUSE },
-    { 99, EADDRNOTAVAIL }, { 105, ENOBUFS },     { 106, EISCONN },
-    { 107, ENOTCONN },     { 108, ESHUTDOWN },   { 109, ETOOMANYREFS },
-    { 110, ETIMEDOUT },
+    { 35, EDEADLK },       { 36, ENAMETOOLONG },  { 37, ENOLCK },
+    { 38, ENOSYS },        { 56, EBADRQC },       { 57, EBADSLT },
+    { 61, ENODATA },       { 62, ETIME },         { 74, EBADMSG },
+    { 75, EOVERFLOW },     { 84, EILSEQ },        { 87, EUSERS },
+    { 88, ENOTSOCK },      { 95, EOPNOTSUPP },    { 98, EADDRINUSE },
+    { 99, EADDRNOTAVAIL }, { 105, ENOBUFS },      { 106, EISCONN },
+    { 107, ENOTCONN },     { 108, ESHUTDOWN },    { 109, ETOOMANYREFS },
+    { 110, ETIMEDOUT },    { 111, ECONNREFUSED },
 };
 
 int xs__xen_errno(int xen)

@@ -46,11 +46,16 @@ static inline long xs__pc_hypercall_result(const xs_pc_hypercall_t *h,
  * out.  The count field is 32 bits.
  */
 typedef struct xs_privcmd_mmapbatch_v2 xs_pc_batch_t;
-#define XS_PC_IOCTL_BATCH    XS_IOCTL_PRIVCMD_MMAPBATCH_V2
-#define XS_PC_BATCH_MAX      UINT_MAX
-#define XS_PC_BATCH_ERR_SIGN 1
-#define XS_PC_BATCH_WHOLE    0
-#define XS_PC_RESERVE_ANON   0
+#define XS_PC_IOCTL_BATCH  XS_IOCTL_PRIVCMD_MMAPBATCH_V2
+#define XS_PC_BATCH_MAX    UINT_MAX
+#define XS_PC_BATCH_WHOLE  0
+#define XS_PC_RESERVE_ANON 0
+
+/* Per-frame results are already 0 or -errno. */
+static inline int xs__pc_batch_err(int e)
+{
+    return e;
+}
 
 static inline void xs__pc_batch_set(xs_pc_batch_t *b, uint16_t dom, void *addr,
                                     size_t num, const xen_pfn_t *arr, int *err)

@@ -14,6 +14,7 @@
  * the contract tests' event channels on every OS.
  */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <string.h>
 
 #include "osdep/bsd-evtchn-uapi.h"
@@ -49,10 +50,16 @@ static int xen_dm_op(uint16_t dom, unsigned int nr,
     return fake_xen_dm_op(dom, nr, xb);
 }
 
+/* nr == 0 asks for the size, which fake_xen answers in n. */
 static int xen_acquire_resource(uint16_t dom, uint32_t type, uint32_t id,
                                 uint64_t frame, uint64_t nr)
 {
-    return fake_xen_map_resource(dom, type, id, frame, &nr);
+    uint64_t n = nr;
+    int rc = fake_xen_map_resource(dom, type, id, frame, &n);
+
+    if (rc < 0)
+        return rc;
+    return nr == 0 ? (int)n : 0;
 }
 
 static int xen_map_grant(uint32_t dom, uint32_t ref)
@@ -80,10 +87,14 @@ void xs_bsd_driver_install(enum fake_bsd_os os, unsigned int variant)
     static struct fake_sys_handlers h;
     struct fake_bsd_config cfg;
 
-    /* No variant applies: the BSDs have no hypercall-buffer device, and
-     * the fake FreeBSD kernel always has DM_OP (NetBSD never has). */
-    (void)variant;
     fake_bsd_default_config(&cfg, os);
+    /*
+     * The one variant that applies: a FreeBSD privcmd without DM_OP (and
+     * the size query; fake_bsd.h).  The BSDs have no hypercall-buffer
+     * device, and NetBSD never has DM_OP.
+     */
+    cfg.freebsd_gen = (variant & XS_FAKE_NO_DM_OP) ? FAKE_FREEBSD_OLD
+                                                   : FAKE_FREEBSD_CURRENT;
     cfg.hypercall = xen_hypercall;
     cfg.map_gfn = xen_map_gfn;
     cfg.dm_op = xen_dm_op;

@@ -19,21 +19,20 @@ const struct xs_backend xs_backend = {
     .name = "freebsd",
     .install = install,
     .expect = {
+        /* no hypercall-buffer device: locked anonymous memory */
+        [XS_OP_CALL_BUFDEV] = ENOENT,
         /* no RESTRICT_DOMID on /dev/xen/evtchn */
         [XS_OP_EVTCHN_RESTRICT] = EOPNOTSUPP,
-        /* privcmd: not in this backend yet (src/osdep/freebsd/meson.build) */
-        [XS_OP_CALL_OPEN] = EOPNOTSUPP,
-        [XS_OP_FMEM_OPEN] = EOPNOTSUPP,
-        [XS_OP_FMEM_RESTRICT] = EOPNOTSUPP,
-        [XS_OP_FMEM_MAP_RESOURCE] = EOPNOTSUPP,
-        [XS_OP_DM_OPEN] = EOPNOTSUPP,
-        [XS_OP_DM_RESTRICT] = EOPNOTSUPP,
         /* /dev/xen/gntdev has neither */
         [XS_OP_GNTTAB_GRANT_COPY] = EOPNOTSUPP,
         [XS_OP_GNTTAB_DMABUF] = EOPNOTSUPP,
+        /* call, foreignmemory (restrict, resources and their size) and
+         * devicemodel (DM_OP, restrict) work: 0 */
     },
     .notify_syscalls = 1, .pending_syscalls = 1, .unmask_syscalls = 1,
     .hypercall_syscalls = 1,
     .open_close_syscalls = 2,
     .evtchn_dev = "/dev/xen/evtchn",
+    /* privcmd's answer to any request it does not know */
+    .no_dm_op_errno = ENOSYS,
 };

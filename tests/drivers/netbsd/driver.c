@@ -19,14 +19,15 @@ const struct xs_backend xs_backend = {
     .name = "netbsd",
     .install = install,
     .expect = {
+        /* no hypercall-buffer device: locked anonymous memory */
+        [XS_OP_CALL_BUFDEV] = ENOENT,
         /* no RESTRICT_DOMID on /dev/xenevt */
         [XS_OP_EVTCHN_RESTRICT] = EOPNOTSUPP,
-        /* privcmd: not in this backend yet (src/osdep/netbsd/meson.build) */
-        [XS_OP_CALL_OPEN] = EOPNOTSUPP,
-        [XS_OP_FMEM_OPEN] = EOPNOTSUPP,
+        /* privcmd has no RESTRICT */
         [XS_OP_FMEM_RESTRICT] = EOPNOTSUPP,
-        [XS_OP_FMEM_MAP_RESOURCE] = EOPNOTSUPP,
-        [XS_OP_DM_OPEN] = EOPNOTSUPP,
+        /* num == 0 is EINVAL: the kernel cannot tell a resource's size */
+        [XS_OP_FMEM_RESOURCE_SIZE] = EOPNOTSUPP,
+        /* no DM_OP: DM ops go by hypercall, restriction is impossible */
         [XS_OP_DM_RESTRICT] = EOPNOTSUPP,
         /* privcmd's grant requests have neither */
         [XS_OP_GNTTAB_GRANT_COPY] = EOPNOTSUPP,
