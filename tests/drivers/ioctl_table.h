@@ -3,11 +3,15 @@
  * one row says what goes in and what must come out).  A row names a
  * public call, the request the kernel must receive, the bytes of the
  * argument the kernel reads, the driver's answer and what the call must
- * return.  The recording driver below plays the kernel for one ioctl.
+ * return.  The recording driver below plays the kernel for one ioctl, or
+ * records it and hands it on to a fake kernel (ioctl_table_next), whose
+ * answer then stands.
  *
  * SPDX-License-Identifier: LGPL-2.1-only
  *
- * Include once per test program, after <cmocka.h>.
+ * Include once per test program, after <cmocka.h>.  The argument's size
+ * is read from the request: Linux's _IOC_SIZE by default; a BSD test
+ * defines IOCTL_TABLE_ARG_LEN(req) first (XS_BSD_IOCPARM_LEN).
  */
 #ifndef XS_TEST_IOCTL_TABLE_H
 #define XS_TEST_IOCTL_TABLE_H
@@ -40,13 +44,19 @@ struct ioctl_row {
     int fail_errno;   /* when set, the driver fails with it */
 };
 
+#ifndef IOCTL_TABLE_ARG_LEN
+#define IOCTL_TABLE_ARG_LEN(req) (((req) >> 16) & 0x3fff)
+#endif
+
 static const struct ioctl_row *ioctl_cur;
+/* When set, every recorded ioctl goes on to this kernel. */
+static int (*ioctl_table_next)(int fd, unsigned long req, void *arg);
 static unsigned long ioctl_seen_req;
 static int ioctl_seen_fd, ioctl_seen_n;
 static size_t ioctl_seen_len;
 static unsigned char ioctl_seen_arg[IOCTL_ARG_MAX];
 
-static void ioctl_table_reset(void)
+static inline void ioctl_table_reset(void)
 {
     ioctl_cur = NULL;
     ioctl_seen_req = 0;
@@ -55,10 +65,10 @@ static void ioctl_table_reset(void)
     ioctl_seen_len = 0;
 }
 
-/* Linux encodes the argument's size in the request (_IOC_SIZE). */
-static int ioctl_table_record(int fd, unsigned long req, void *arg)
+/* Both encodings put the argument's size in the request. */
+static inline int ioctl_table_record(int fd, unsigned long req, void *arg)
 {
-    size_t len = (req >> 16) & 0x3fff;
+    size_t len = IOCTL_TABLE_ARG_LEN(req);
 
     ioctl_seen_req = req;
     ioctl_seen_fd = fd;
@@ -67,6 +77,8 @@ static int ioctl_table_record(int fd, unsigned long req, void *arg)
     memset(ioctl_seen_arg, 0, sizeof(ioctl_seen_arg));
     if (arg)
         memcpy(ioctl_seen_arg, arg, len < IOCTL_ARG_MAX ? len : IOCTL_ARG_MAX);
+    if (ioctl_table_next)
+        return ioctl_table_next(fd, req, arg);
     if (!ioctl_cur)
         return 0;
     if (ioctl_cur->fail_errno) {
@@ -76,7 +88,7 @@ static int ioctl_table_record(int fd, unsigned long req, void *arg)
     return ioctl_cur->result;
 }
 
-static uint64_t ioctl_field_value(const struct ioctl_field *f)
+static inline uint64_t ioctl_field_value(const struct ioctl_field *f)
 {
     uint64_t v = 0;
 
@@ -85,7 +97,7 @@ static uint64_t ioctl_field_value(const struct ioctl_field *f)
     return v;
 }
 
-static void ioctl_table_check(const struct ioctl_row *row, int fd)
+static inline void ioctl_table_check(const struct ioctl_row *row, int fd)
 {
     long got;
 
