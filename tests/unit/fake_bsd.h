@@ -67,9 +67,10 @@
  * (the seam's -errno convention, mlock/munlock included) for tests that
  * want no fake_sys underneath; fake_bsd_libc is it in libc's convention,
  * which the self-tests call directly.  Descriptors are real (a memfd each), so leaks show in
- * /proc/self/fd and O_CLOEXEC / O_NONBLOCK are real descriptor flags; a
- * descriptor closed behind the fake's back (fake_sys closes without
- * telling its handlers) is noticed on the next call, from its identity.
+ * /proc/self/fd and O_CLOEXEC / O_NONBLOCK are real descriptor flags;
+ * closes reach the kernel through fake_sys, and a descriptor closed
+ * behind its back (a test calling libc) is noticed on the next call,
+ * from its identity.
  *
  * VIOLATIONS.  Anything the real kernel would turn into a hang, a panic,
  * silent corruption, or a build failure on the BSD is a violation: it is
