@@ -50,8 +50,10 @@ run_suite build-none --suite symbols --suite unit
 
 # 3b. The FreeBSD and NetBSD backends, built here against the fake BSD
 #     kernels (tests/unit/fake_bsd.h): the same symbols, the whole
-#     contract suite and their driver-protocol tests; with clang under
-#     ASan+UBSan too (warning-free with both compilers).
+#     contract suite and their driver-protocol tests; under valgrind
+#     memcheck (the gcc build); with clang under ASan+UBSan too
+#     (warning-free with both compilers); the thread test under
+#     ThreadSanitizer in step 4.
 for os in freebsd netbsd; do
     if [ -f "build-$os/build.ninja" ]; then
         meson setup --reconfigure "build-$os" >/dev/null
@@ -60,6 +62,7 @@ for os in freebsd netbsd; do
     fi
     ninja -C "build-$os"
     run_suite "build-$os" --suite symbols --suite unit
+    run_suite "build-$os" --setup valgrind --suite unit
     if [ -f "build-$os-asan/build.ninja" ]; then
         meson setup --reconfigure "build-$os-asan" >/dev/null
     else
@@ -93,6 +96,12 @@ run_suite build --setup valgrind --suite unit
 run_sanitized build-tsan thread
 ninja -C build-tsan tests/robust/test-threads
 run_suite build-tsan --no-rebuild --suite tsan
+# the BSD backends' threads over their fake kernels, under TSan too
+for os in freebsd netbsd; do
+    run_sanitized "build-$os-tsan" thread -Dosdep=$os
+    ninja -C "build-$os-tsan" tests/robust/test-threads
+    run_suite "build-$os-tsan" --no-rebuild --suite tsan
+done
 run_sanitized build-fuzz address,undefined \
     "-Dc_args=-fsanitize=fuzzer-no-link -fno-sanitize-recover=all"
 ninja -C build-fuzz tests/fuzz/fuzz-hypfs tests/fuzz/fuzz-driver \
@@ -135,8 +144,12 @@ python3 scripts/summarize-tests.py build/meson-logs/testlog.json \
     build-asan/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
     build-tsan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json \
     build-freebsd/meson-logs/testlog.json \
+    build-freebsd/meson-logs/testlog-valgrind.json \
     build-freebsd-asan/meson-logs/testlog.json \
+    build-freebsd-tsan/meson-logs/testlog.json \
     build-netbsd/meson-logs/testlog.json \
+    build-netbsd/meson-logs/testlog-valgrind.json \
     build-netbsd-asan/meson-logs/testlog.json \
+    build-netbsd-tsan/meson-logs/testlog.json \
     $arm64_logs || status=1
 exit $status
