@@ -20,13 +20,16 @@
 
 /*
  * xentoolcore_restrict_all(): narrow privcmd to domid.  A transport that
- * cannot be narrowed (the hypercall path) is revoked instead, as
- * upstream's restrict_all makes the xencall handle its hypercalls go
- * through useless.  In every case `restricted' is set first, so no
- * xencall handle is opened afterwards; one already open is neutered by
- * its own callback.  (Called with the registry lock held: taking
- * dmod->lock here could deadlock with xs__dm_xcall(), which registers a
- * handle under it.)
+ * cannot be narrowed (the hypercall path, NetBSD's privcmd) answers
+ * EOPNOTSUPP, and the handle layer's one rule applies (handle.c: the
+ * descriptor becomes /dev/null, restrict_all succeeds); since DM ops on
+ * that path go through an xencall handle, not the descriptor, they are
+ * revoked here too (EPERM), as upstream's restrict_all makes the xencall
+ * handle its hypercalls go through useless.  In every case `restricted'
+ * is set first, so no xencall handle is opened afterwards; one already
+ * open is neutered by its own callback.  (Called with the registry lock
+ * held: taking dmod->lock here could deadlock with xs__dm_xcall(), which
+ * registers a handle under it.)
  */
 static int dm_restrict_fn(struct xs_handle *h, domid_t domid)
 {
@@ -35,11 +38,9 @@ static int dm_restrict_fn(struct xs_handle *h, domid_t domid)
 
     __atomic_store_n(&dmod->restricted, 1, __ATOMIC_SEQ_CST);
     rc = osdep_xendevicemodel_restrict(dmod, domid);
-    if (rc != -EOPNOTSUPP)
-        return rc;
-    __atomic_store_n(&dmod->revoked, 1, __ATOMIC_SEQ_CST);
-    return xentoolcore__restrict_by_dup2_null(dmod->fd) < 0
-        ? xs__neg_errno() : 0;
+    if (rc == -EOPNOTSUPP)
+        __atomic_store_n(&dmod->revoked, 1, __ATOMIC_SEQ_CST);
+    return rc;
 }
 
 static int dm_init(struct xs_handle *h)

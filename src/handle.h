@@ -55,8 +55,8 @@ struct xs_handle_type {
     size_t size; /* of the whole handle struct */
     /*
      * Restrict the open handle to domid (its descriptor is open):
-     * 0/-errno.  NULL: the descriptor cannot be narrowed, so restrict_all
-     * replaces it by /dev/null.
+     * 0/-errno.  NULL, or -EOPNOTSUPP (this kernel cannot narrow it):
+     * restrict_all replaces the descriptor by /dev/null and succeeds.
      */
     int (*restrict_fn)(struct xs_handle *h, domid_t domid);
     /* Optional: set up the rest of the handle before it is registered. */

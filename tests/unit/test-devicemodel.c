@@ -408,6 +408,12 @@ static void test_restrict(void **state)
         errno = 0;
         assert_int_equal(xendevicemodel_restrict(d, 12), -1);
         assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_DM_RESTRICT));
+        /* restrict_all cannot narrow it either: revoked, and a success
+         * (docs/security.md) */
+        assert_int_equal(xentoolcore_restrict_all(12), 0);
+        errno = 0;
+        assert_int_equal(xendevicemodel_shutdown(d, 12, 0), -1);
+        assert_int_equal(errno, EPERM);
     } else {
         assert_int_equal(xendevicemodel_restrict(d, 12), 0);
         assert_int_equal(xentoolcore_restrict_all(12), 0);

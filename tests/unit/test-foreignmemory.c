@@ -307,6 +307,12 @@ static void test_restrict(void **state)
     if (CONTRACT_EXPECT(XS_OP_FMEM_RESTRICT)) {
         assert_int_equal(xenforeignmemory_restrict(f, 42), -1);
         assert_int_equal(errno, CONTRACT_EXPECT(XS_OP_FMEM_RESTRICT));
+        /* restrict_all cannot narrow it either: /dev/null, and a success
+         * (docs/security.md) */
+        assert_int_equal(xentoolcore_restrict_all(42), 0);
+        errno = 0;
+        assert_null(xenforeignmemory_map(f, 42, PROT_READ, 1, arr, err));
+        assert_int_equal(errno, ENOTTY);
     } else {
         assert_int_equal(xenforeignmemory_restrict(f, 42), 0);
         /* narrowed: that domain's frames map, another's are refused */
