@@ -225,6 +225,9 @@ int main(void)
     print_node("/dev/xen/gntalloc");
     print_node("/dev/xen/xenbus");
     print_node("/sys/hypervisor/type");
+    /* NetBSD's (FreeBSD's are the /dev/xen ones above) */
+    print_node("/kern/xen/privcmd");
+    print_node("/dev/xenevt");
 
     printf("hypervisor\n");
     probe_xen(lg);
