@@ -167,8 +167,12 @@ static void count_spi(int to, int dm)
     int n = xsc_wait(xsc_key("raised"), buf, sizeof buf, to);
 
     vt_ok(n >= 0, "dom0 raised SPI 40", "%s", n >= 0 ? "" : vt_errno(errno));
-    /* the interrupt is delivered while dom0 waits for our answer; give
-     * it up to the timeout, or (no dm_op) a moment to be sure */
+    /*
+     * The interrupt is delivered while dom0 waits for our answer: wait
+     * for it up to the timeout.  Without dm_op dom0's call failed, so
+     * no interrupt can come; the short look only backs that up (it
+     * cannot fail on a slow host, only miss a bug that is slow).
+     */
     for (int waited = 0; waited < (dm ? to : 300); waited += 20) {
         c1 = spi_count();
         if (c1 != c0)
