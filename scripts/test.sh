@@ -3,7 +3,8 @@
 # The README's test command: install what is needed, build, and run every
 # test suite (unit, differential, headers, symbols/ABI, the real-Xen VM
 # suite, the clang build, the symbol set of the no-Xen backend, the
-# robustness checks, and the arm64 cross build under qemu-user).
+# robustness checks, and the arm64 cross build under qemu-user and on
+# Xen for Arm).
 # Exits non-zero on any failure.
 set -eu
 cd "$(dirname "$0")/.."
@@ -115,20 +116,25 @@ run_suite build-fuzz --no-rebuild --suite fuzz
 #    suite at 4 KiB and again at 64 KiB pages, the header layouts (probes
 #    run through meson's exe wrapper), the symbol files, the ABI gate
 #    against abi/aarch64/, and the toollog differential test against
-#    Debian's arm64 upstream libraries.  Then the arm64 hypervisor with
-#    the device model, which the Arm VM tests boot (cached after the
-#    first build).
+#    Debian's arm64 upstream libraries.  Under qemu-system-aarch64: Xen
+#    for Arm with the arm64 builds of the VM programs, ours against
+#    Debian's arm64 libraries -- vm-dom0 and vm-twodom on Debian's arm64
+#    Xen 4.17, vm-dm-arm64 on the same Xen rebuilt with the device model
+#    (scripts/build-xen-arm64.sh; built first, cached under
+#    build-arm64/xen-arm64, where the suite finds it).
 arm64_logs=""
 if scripts/arm64-sysroot.sh build-arm64-sysroot >/dev/null; then
     if [ -f build-arm64/build.ninja ]; then
-        meson setup --reconfigure build-arm64 >/dev/null
+        meson setup --reconfigure build-arm64 -Dvm_tests=auto >/dev/null
     else
         meson setup build-arm64 --cross-file build-arm64-sysroot/sysroot.ini \
-            --cross-file cross/aarch64-linux-gnu.ini -Dvm_tests=disabled
+            --cross-file cross/aarch64-linux-gnu.ini
     fi
     ninja -C build-arm64
+    scripts/build-xen-arm64.sh build-arm64/xen-arm64 >/dev/null || status=1
     run_suite build-arm64 --suite unit --suite headers --suite symbols \
-        --suite abi --suite diff
+        --suite abi --suite diff --suite vm-dom0 --suite vm-twodom \
+        --suite vm-dm-arm64
     run_suite build-arm64 --setup pagesize64k --suite unit
     arm64_logs="build-arm64/meson-logs/testlog.json
         build-arm64/meson-logs/testlog-pagesize64k.json"
@@ -136,7 +142,6 @@ else
     echo "test.sh: the arm64 sysroot could not be made" >&2
     status=1
 fi
-scripts/build-xen-arm64.sh build/xen-arm64 || status=1
 
 # One closing line over every run, for people and for CI.
 python3 scripts/summarize-tests.py build/meson-logs/testlog.json \

@@ -24,8 +24,8 @@ off() {
 }
 
 echo "@@XS INIT uptime=$(cut -d' ' -f1 /proc/uptime)"
-while read -r m; do
-    insmod /lib/xsvm-modules/$m.ko || echo "@@XS WARN insmod $m failed"
+while read -r m args; do
+    insmod /lib/xsvm-modules/$m.ko $args || echo "@@XS WARN insmod $m failed"
 done < /lib/xsvm-modules/order
 mkdir -p /proc/xen
 mount -t xenfs xenfs /proc/xen || echo "@@XS WARN mount xenfs failed"

@@ -11,8 +11,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 exec </dev/console >/dev/console 2>&1
-while read -r m; do
-    insmod /lib/xsvm-modules/$m.ko || echo "@@XG WARN insmod $m failed"
+while read -r m args; do
+    insmod /lib/xsvm-modules/$m.ko $args || echo "@@XG WARN insmod $m failed"
 done < /lib/xsvm-modules/order
 echo 1 > /proc/sys/kernel/printk
 echo "@@XG UP uptime=$(cut -d' ' -f1 /proc/uptime) type=$(cat /sys/hypervisor/guest_type 2>/dev/null)"

@@ -19,7 +19,7 @@ import re
 import shutil
 import time
 
-from .common import Failure, Prereq, log, run
+from .common import HERE, Failure, Prereq, log, run
 from .platform import host_dist_arch
 
 # how old a private apt's package lists may get before `apt-get update`
@@ -365,4 +365,20 @@ def xen_image(target, cache, root, deb):
         else:
             shutil.copyfile(src, tmp)
         os.replace(tmp, xen)
+    return xen
+
+
+def build_dm_xen(target, builddir):
+    """The architecture's hypervisor with the device model, built by its
+    script (Arch.dm_xen_script) into <builddir>/xen-<arch>: cached
+    there, so only the first run builds.  Returns the image's path."""
+    script = os.path.join(HERE, '..', '..', target.arch.dm_xen_script)
+    out = os.path.join(builddir, 'xen-' + target.arch.name)
+    t0 = time.time()
+    p = run([script, out], check=False)
+    if p.returncode != 0:
+        raise Failure('%s %s failed:\n%s' % (target.arch.dm_xen_script,
+                                              out, p.stderr.strip()))
+    xen = p.stdout.strip().splitlines()[-1]
+    log('device-model hypervisor %s (%.1fs)' % (xen, time.time() - t0))
     return xen

@@ -103,13 +103,17 @@ def module_order(root, kver, wanted):
 
 class Tree:
     """An initramfs under construction (a staging directory).  bbhost is
-    a busybox the host can run (its cpio packs the tree)."""
+    the command that runs the target's busybox on the host (its applet
+    list and its cpio, which packs the tree): the path of the binary, or
+    a list [emulator, path] for another architecture (host_busybox)."""
 
     def __init__(self, path, bbhost=None):
         if os.path.exists(path):
             shutil.rmtree(path)
         self.path = path
         self.bbhost = bbhost
+        self.bbcmd = list(bbhost) if isinstance(bbhost, (list, tuple)) \
+            else [bbhost]
         os.makedirs(path)
 
     def p(self, rel):
@@ -144,7 +148,8 @@ class Tree:
     def busybox(self, root):
         bb = busybox_path(root)
         self.copy(bb, '/bin/busybox', 0o755)
-        applets = run([bb, '--list-full']).stdout.split()
+        # (through the emulator when the busybox is foreign)
+        applets = run(self.bbcmd[:-1] + [bb, '--list-full']).stdout.split()
         for a in applets:
             if a in ('bin/busybox',):
                 continue
@@ -153,19 +158,23 @@ class Tree:
                   'mnt'):
             self.mkdir(d)
 
-    def modules(self, mods):
+    def modules(self, mods, params=None):
+        """The modules, and their load order with each one's parameters
+        ("name param=value ..." lines, read by the /init scripts)."""
+        params = params or {}
         for name, path in mods:
             dst = self.p('/lib/xsvm-modules/%s.ko' % name)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             with open(dst, 'wb') as f:
                 f.write(read_module(path))
         self.write('/lib/xsvm-modules/order',
-                   ''.join('%s\n' % n for n, _ in mods))
+                   ''.join(('%s %s' % (n, params.get(n, ''))).rstrip() +
+                           '\n' for n, _ in mods))
 
-    def base(self, root, mods):
+    def base(self, root, mods, params=None):
         """busybox, the modules and the implementation directories."""
         self.busybox(root)
-        self.modules(mods)
+        self.modules(mods, params)
         self.mkdir('/ours/lib', '/upstream/lib', '/t/bin')
 
     def cpio_gz(self, out):
@@ -180,7 +189,7 @@ class Tree:
             for fn in sorted(fns):
                 files.append(os.path.normpath(os.path.join(rel, fn)))
         with open(tmp, 'wb') as f:
-            cp = subprocess.Popen([self.bbhost, 'cpio', '-o', '-H', 'newc'],
+            cp = subprocess.Popen(self.bbcmd + ['cpio', '-o', '-H', 'newc'],
                                   cwd=self.path, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL)
@@ -225,6 +234,85 @@ def ldd(path, extra_libdirs=()):
     return out
 
 
+def host_busybox(target, root):
+    """The command that runs the target's busybox on the host: itself,
+    or under the architecture's user-mode emulator (busybox-static needs
+    no libraries, so no -L)."""
+    bb = busybox_path(root)
+    if not target.foreign:
+        return bb
+    emu = target.arch.user_qemu and shutil.which(target.arch.user_qemu)
+    if not emu:
+        raise Prereq('%s not found: apt-get install %s (scripts/'
+                     'install-deps.sh does)' % (target.arch.user_qemu,
+                                                target.arch.user_qemu_pkg))
+    return [emu, bb]
+
+
+def readelf_deps(path):
+    """(DT_NEEDED sonames, run path entries with $ORIGIN expanded,
+    PT_INTERP or None) of an ELF file of any architecture, read by
+    binutils' readelf (the host's ldd can only ask the host's loader)."""
+    p = run(['readelf', '-W', '-d', '-l', path], check=False)
+    if p.returncode != 0:
+        raise Failure('readelf %s: %s' % (path, p.stderr.strip()))
+    needed = re.findall(r'\(NEEDED\)\s+Shared library: \[([^\]]+)\]',
+                        p.stdout)
+    origin = os.path.dirname(os.path.abspath(path))
+    runpath = []
+    for m in re.findall(r'\((?:RUNPATH|RPATH)\)\s+Library r(?:un)?path: '
+                        r'\[([^\]]*)\]', p.stdout):
+        runpath += [d.replace('${ORIGIN}', origin).replace('$ORIGIN', origin)
+                    for d in m.split(':') if d]
+    interp = re.search(r'Requesting program interpreter: ([^\]]+)\]',
+                       p.stdout)
+    return needed, runpath, interp.group(1) if interp else None
+
+
+def readelf_closure(path, dirs):
+    """[(soname, path)] like ldd's: every library path needs,
+    transitively, each looked up in the run path of the file that needs
+    it and then in dirs (the target's library directories), plus the
+    loader its PT_INTERP names."""
+    out, seen = [], set()
+    needed, runpath, interp = readelf_deps(path)
+    todo = [(n, runpath) for n in needed]
+    if interp:
+        todo.append((os.path.basename(interp), []))
+    while todo:
+        soname, rp = todo.pop(0)
+        if soname in seen:
+            continue
+        seen.add(soname)
+        for d in rp + list(dirs):
+            cand = os.path.join(d, soname)
+            if os.path.exists(cand):
+                break
+        else:
+            raise Failure('%s: library %s not found in %s' % (
+                path, soname, ':'.join(rp + list(dirs))))
+        out.append((soname, cand))
+        n2, rp2, _ = readelf_deps(os.path.realpath(cand))
+        todo += [(n, rp2) for n in n2]
+    return out
+
+
+def root_lib_dirs(target, upstream_libdir):
+    """The target's library directories in the unpacked packages (the
+    tree upstream_libdir, <root>/usr/lib/<multiarch>, is part of)."""
+    root = os.path.normpath(os.path.join(upstream_libdir, '..', '..', '..'))
+    return [upstream_libdir, os.path.join(root, 'lib', target.arch.multiarch)]
+
+
+def closure(target, path, dirs=()):
+    """[(soname, resolved path)] of an ELF the VM will run: the host's
+    ldd (with dirs first) for the host's architecture, readelf and dirs
+    for another one."""
+    if target.foreign:
+        return readelf_closure(path, dirs)
+    return ldd(path, dirs)
+
+
 def is_xen_lib(soname):
     return soname.startswith('libxen') and not soname.startswith(
         'libxenstable')
@@ -251,9 +339,14 @@ def add_program(tree, target, exe, dest, builddir, upstream_libdir):
     ours = dest.endswith('-ours')
     syslib = target.syslib
     tree.copy(exe, dest, 0o755)
-    for soname, path in ldd(exe):
+    dirs = root_lib_dirs(target, upstream_libdir) if target.foreign else []
+    # (the unpacked packages live in the build dir too: not ours)
+    pkgroot = os.path.realpath(os.path.join(upstream_libdir, '..', '..',
+                                            '..')) + os.sep
+    for soname, path in closure(target, exe, dirs):
         real = os.path.realpath(path)
-        if real.startswith(os.path.realpath(builddir) + os.sep) or \
+        if (real.startswith(os.path.realpath(builddir) + os.sep) and
+                not real.startswith(pkgroot)) or \
                 soname.startswith('libxenstable'):
             if not ours:
                 raise Failure('%s (an upstream build) loads %s from the '
@@ -292,7 +385,9 @@ def add_tool(tree, target, src, dest, libdir, tool_libdirs):
     """A Debian Xen tool: its libxen* go to /upstream/lib, the rest to the
     system lib dir (resolved on the host with the unpacked libs first)."""
     tree.copy(src, dest, 0o755)
-    for soname, path in ldd(src, tool_libdirs):
+    if target.foreign:
+        tool_libdirs = list(tool_libdirs) + root_lib_dirs(target, libdir)
+    for soname, path in closure(target, src, tool_libdirs):
         real = os.path.realpath(path)
         if is_xen_lib(soname):
             tree.copy(os.path.realpath(os.path.join(libdir, soname)),
@@ -304,7 +399,16 @@ def add_tool(tree, target, src, dest, libdir, tool_libdirs):
             tree.copy(real, target.syslib + soname, 0o755)
 
 
-def find_host_lib(target, soname):
+def find_host_lib(target, soname, root=None):
+    """A system library for the VM: the host's, or for another
+    architecture the one in the target's unpacked packages (root)."""
+    if target.foreign:
+        for d in root_lib_dirs(target, target.lib_dir(root)):
+            if os.path.exists(os.path.join(d, soname)):
+                return os.path.join(d, soname)
+        raise Failure('%s: no unpacked %s package provides it (add it to '
+                      'the architecture\'s runtime_pkgs)'
+                      % (soname, target.arch.name))
     p = run(['/sbin/ldconfig', '-p'], check=False)
     for line in p.stdout.splitlines():
         m = re.match(r'\s*(\S+) \((.*)\) => (\S+)', line)

@@ -10,7 +10,8 @@ Adding an architecture = one ARCHES entry + its boot-recipe function
 import os
 import re
 
-from .common import Failure
+from . import fdt
+from .common import Failure, log
 
 
 class Arch:
@@ -45,6 +46,27 @@ class Arch:
         self.qemu_args = kw['qemu_args']
         # bench mode's valgrind tool directory suffix
         self.valgrind = kw.get('valgrind')
+        # the user-mode emulator that runs the target's programs on the
+        # host (its busybox, for the applet list and cpio) when the host
+        # is another architecture, and the package providing it
+        self.user_qemu = kw.get('user_qemu')
+        self.user_qemu_pkg = kw.get('user_qemu_pkg')
+        # packages the target's own programs need at run time and the
+        # host cannot lend when it is another architecture (the C
+        # library and what Debian's Xen tools link)
+        self.runtime_pkgs = kw.get('runtime_pkgs', [])
+        # the two-domain suite's xl config (a template in tests/vm)
+        self.guest_cfg = kw.get('guest_cfg', 'guest.cfg')
+        # the guest's kernel modules beyond the Xen drivers, with their
+        # parameters: {module: 'param=value ...'}
+        self.guest_modules = kw.get('guest_modules', {})
+        # files for dom0's tree that the guest config names:
+        # {path: function returning the bytes}
+        self.guest_files = kw.get('guest_files', {})
+        # the script that builds this architecture's hypervisor with the
+        # device model (ioreq servers), when Debian's lacks it: run as
+        # <script> <dir>, prints the image's path (scripts/...)
+        self.dm_xen_script = kw.get('dm_xen_script')
 
 
 def qemu_args_amd64(arch, xen, vmlinuz, initrd, serial_log, mem, smp,
@@ -69,6 +91,47 @@ def accel_amd64(kvm):
     return ['-accel', 'tcg', '-cpu', 'max,-smap']
 
 
+def qemu_args_arm64(arch, xen, vmlinuz, initrd, serial_log, mem, smp,
+                    accel):
+    """arm64: no firmware.  QEMU starts Xen as the kernel (with a device
+    tree QEMU writes at RAM + 128 MiB = 0x48000000) and places dom0's
+    kernel and initramfs with guest-loader devices, which Xen finds as
+    boot modules in that device tree.  Nothing may be loaded over the
+    device tree: the kernel goes at 0x42000000 and must end below it,
+    the initramfs at 0x49000000 (/work/shared/reference/xen-arm64-vm.md)."""
+    room = ARM64_DTB - ARM64_KERNEL
+    if os.path.getsize(vmlinuz) > room:
+        raise Failure('%s is %d bytes: more than the %d between its load '
+                      'address and QEMU\'s device tree'
+                      % (vmlinuz, os.path.getsize(vmlinuz), room))
+    # -device splits its argument on ','; ',,' is a literal ','
+    esc = lambda s: s.replace(',', ',,')
+    return accel + [
+        '-M', 'virt,virtualization=on,gic-version=3',
+        '-m', mem, '-smp', smp, '-display', 'none', '-monitor', 'none',
+        '-serial', 'file:' + serial_log, '-no-reboot', '-nodefaults',
+        '-kernel', xen, '-append', arch.xen_cmdline,
+        '-device', 'guest-loader,addr=%#x,kernel=%s,bootargs=%s'
+        % (ARM64_KERNEL, esc(vmlinuz), esc(arch.dom0_cmdline)),
+        '-device', 'guest-loader,addr=%#x,initrd=%s'
+        % (ARM64_INITRD, esc(initrd))]
+
+
+# QEMU virt's RAM starts at 0x40000000; its device tree at RAM + 128 MiB
+ARM64_KERNEL = 0x42000000
+ARM64_DTB = 0x48000000
+ARM64_INITRD = 0x49000000
+
+
+def accel_arm64(kvm):
+    """TCG: an x86-64 host cannot run an arm64 guest with KVM.  The
+    Cortex-A57 model is enough for Xen and Linux and cheaper to emulate
+    than -cpu max (no pointer authentication, no SVE)."""
+    if kvm:
+        log('XSVM_ACCEL=kvm ignored: an arm64 test bed runs under TCG')
+    return ['-accel', 'tcg', '-cpu', 'cortex-a57']
+
+
 ARCHES = {
     'amd64': Arch(
         'amd64',
@@ -86,6 +149,37 @@ ARCHES = {
         dom0_cmdline='console=hvc0 earlyprintk=xen loglevel=7',
         accel=accel_amd64, qemu_args=qemu_args_amd64,
         valgrind='amd64-linux'),
+    'arm64': Arch(
+        'arm64',
+        qemu='qemu-system-aarch64', qemu_pkg='qemu-system-arm',
+        multiarch='aarch64-linux-gnu',
+        loader='ld-linux-aarch64.so.1', loader_dir='/lib',
+        ldconfig_tag='libc6,AArch64',
+        kernel_meta='linux-image-arm64',
+        kernel_re=r'linux-image-[0-9][^\s]*-arm64',
+        xen_pkg='xen-hypervisor-{xen}-arm64',
+        xen_image='boot/xen-{xen}-arm64',
+        # the console is the device tree's UART (QEMU virt's PL011)
+        xen_cmdline=('console=dtuart dom0_mem=512M dom0_max_vcpus=2 '
+                     'loglvl=all guest_loglvl=all noreboot bootscrub=0'),
+        dom0_cmdline='console=hvc0 earlycon=xenboot loglevel=7',
+        accel=accel_arm64, qemu_args=qemu_args_arm64,
+        user_qemu='qemu-aarch64-static', user_qemu_pkg='qemu-user-static',
+        # the C library (and libgcc_s, which glibc dlopen()s) for every
+        # program, zlib for libxenstable, and what Debian's xl, xenstored
+        # and xenconsoled link besides libxen* and libyajl (the closure,
+        # read with readelf, names any library that is missing)
+        runtime_pkgs=['libc6', 'libgcc-s1', 'zlib1g', 'libfdt1',
+                      'libuuid1'],
+        guest_cfg='guest-arm64.cfg',
+        # a driver for the guest's SPI 40 (its device tree node comes
+        # from guest-arm64.cfg's device_tree): the device-model tests
+        # raise that interrupt from dom0 (set_irq_level) and the guest
+        # counts it in /proc/interrupts
+        guest_modules={'gpio_keys': ''},
+        guest_files={'/etc/xen/xsvm-dm-irq.dtb':
+                     lambda: fdt.dm_irq_dtb(40, 'xsvm-dm-irq')},
+        dm_xen_script='scripts/build-xen-arm64.sh'),
 }
 
 
@@ -106,6 +200,9 @@ DISTS = {
     'trixie': Dist('trixie', 13, '4.20', 'libxenstore4'),
 }
 DEFAULT_DIST = 'bookworm'
+# Which hypervisor boots: Debian's package, or (dm) the architecture's
+# own build with the device model (Arch.dm_xen_script)
+HYPERVISORS = ('debian', 'dm')
 DEFAULT_ARCH = 'amd64'
 
 # Debian's builds of the stable libraries (one package per library; the
@@ -118,7 +215,7 @@ STABLE_PKGS = ['libxenevtchn1', 'libxengnttab1', 'libxencall1',
 class Target:
     """One test bed: a Debian release on an architecture."""
 
-    def __init__(self, dist, arch):
+    def __init__(self, dist, arch, hypervisor='debian'):
         if dist not in DISTS:
             # a Xen version names its release too
             by_xen = [d for d in DISTS.values() if d.xen == dist]
@@ -134,13 +231,29 @@ class Target:
         self.dist = DISTS[dist]
         self.arch = ARCHES[arch]
         self.xen = self.dist.xen
+        self._foreign = None
+        if hypervisor not in HYPERVISORS:
+            raise Failure('unknown hypervisor %r (known: %s)'
+                          % (hypervisor, ', '.join(HYPERVISORS)))
+        if hypervisor == 'dm' and not self.arch.dm_xen_script:
+            raise Failure('%s has no separate device-model hypervisor: '
+                          'Debian\'s has the device model' % arch)
+        self.hypervisor = hypervisor
+
+    @property
+    def xen_dm(self):
+        """Whether the booted hypervisor has the device model (ioreq
+        servers, dm_op): Debian's does unless the architecture needs
+        its own build for it."""
+        return self.hypervisor == 'dm' or not self.arch.dm_xen_script
 
     @property
     def label(self):
         """How results are labelled: the Xen version, plus the
         architecture when it is not the default one."""
         return self.xen + ('' if self.arch.name == DEFAULT_ARCH
-                           else '-' + self.arch.name)
+                           else '-' + self.arch.name) + (
+            '' if self.hypervisor == 'debian' else '-' + self.hypervisor)
 
     @property
     def key(self):
@@ -169,8 +282,19 @@ class Target:
         return '/usr/lib/xen-%s/bin' % self.xen
 
     @property
+    def foreign(self):
+        """True when the host cannot run the target's programs itself:
+        their libraries come from the target's packages (found by reading
+        ELF headers, not by the host's ldd) and its busybox runs under
+        the architecture's user-mode emulator."""
+        if self._foreign is None:
+            self._foreign = host_dist_arch()[1] != self.arch.name
+        return self._foreign
+
+    @property
     def base_pkgs(self):
-        return [self.xen_pkg, 'busybox-static']
+        return [self.xen_pkg, 'busybox-static'] + (
+            self.arch.runtime_pkgs if self.foreign else [])
 
     @property
     def lib_pkgs(self):
@@ -188,14 +312,18 @@ class Target:
         """What the /init scripts need to know about the target (sourced
         from /t/env): where Debian's Xen tools and system libraries live,
         the loader, and the Xen version the harness booted (tests assert
-        per version what differs between versions)."""
+        per version what differs between versions), the architecture and
+        whether the hypervisor has the device model (XSVM_XEN_DM: tests
+        assert dm_op's answers either way)."""
         a = self.arch
         return ('export XSVM_XEN_VERSION=%s\n'
                 'export XSVM_XEN_BIN=%s\n'
                 'export XSVM_SYSLIB=%s\n'
                 'export XSVM_LOADER=%s/%s\n'
+                'export XSVM_ARCH=%s\n'
+                'export XSVM_XEN_DM=%d\n'
                 % (self.xen, self.xen_bin, self.syslib.rstrip('/'),
-                   a.loader_dir, a.loader))
+                   a.loader_dir, a.loader, a.name, self.xen_dm))
 
     def kernel_from_depends(self, text):
         m = re.search(r'Depends: (%s)' % self.arch.kernel_re, text)

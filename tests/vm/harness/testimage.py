@@ -11,8 +11,9 @@ import time
 from . import fetch
 from .common import (HERE, Failure, Prereq, hash_harness, log,
                      read_template, sha256_file, vm_env)
-from .initramfs import (Tree, add_program, add_tool, busybox_path,
-                        find_host_lib, find_kernel, ldd, module_order)
+from .initramfs import (Tree, add_program, add_tool, closure,
+                        find_host_lib, find_kernel, host_busybox,
+                        module_order, root_lib_dirs)
 
 # Loaded in this order (dependencies, read from the .ko files, go first).
 XEN_MODULES = ['xen-evtchn', 'xen-privcmd', 'xenfs', 'xen-gntdev',
@@ -72,13 +73,17 @@ def build_initrd(a, target, builddir, cache, root, debs):
         h.update(repr(a.bench).encode())
     env = vm_env(target.vm_env())
     h.update((env + guest_type()).encode())
+    libdirs = root_lib_dirs(target, target.lib_dir(root)) \
+        if target.foreign else []
     for exe in exes:
         sha256_file(exe, h)
-        for _, lib in ldd(exe):
+        for _, lib in closure(target, exe, libdirs):
             sha256_file(lib, h)
     key = h.hexdigest()[:16]
     # keep the test initrd cached
     kind = 'demo' if a.demo else 'bench' if a.bench else a.suite
+    if getattr(a, 'hypervisor', 'debian') != 'debian':
+        kind += '-' + a.hypervisor
     initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (kind, key))
     if os.path.exists(initrd):
         log('initramfs up to date: ' + initrd)
@@ -89,7 +94,7 @@ def build_initrd(a, target, builddir, cache, root, debs):
 
     t0 = time.time()
     upstream_libdir = target.lib_dir(root)
-    bbhost = busybox_path(root)
+    bbhost = host_busybox(target, root)
     mods = module_order(root, kver, XEN_MODULES)
     log('kernel %s, modules: %s' % (kver, ' '.join(n for n, _ in mods)))
 
@@ -174,20 +179,26 @@ def build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
         add_tool(tree, target, src, '/usr/bin/' + tool, upstream_libdir,
                  libdirs)
     # glibc dlopen()s libgcc_s for pthread_cancel (xl aborts without it)
-    tree.copy(os.path.realpath(find_host_lib(target, 'libgcc_s.so.1')),
+    tree.copy(os.path.realpath(find_host_lib(target, 'libgcc_s.so.1',
+                                             root)),
               target.syslib + 'libgcc_s.so.1', 0o755)
     tree.mkdir(*XEN_RUN_DIRS)
     tree.copy(vmlinuz, '/boot/vmlinuz', 0o644)
-    cfg = read_template('guest.cfg')
+    cfg = read_template(target.arch.guest_cfg)
     cfg = cfg.replace('type = "pvh"', 'type = "%s"' % guest_type())
     tree.write('/etc/xen/guest.cfg', cfg)
+    for path, make in target.arch.guest_files.items():
+        tree.mkdir(os.path.dirname(path))
+        with open(tree.p(path), 'wb') as f:
+            f.write(make())
     tree.write('/t/twodom.sh', read_template('twodom.sh'))
     tree.write('/etc/xen/xl.conf', '# empty: defaults\n')
 
     # guest initramfs: busybox, drivers, peer programs and their libraries
-    gmods = module_order(root, kver, GUEST_MODULES)
+    gmods = module_order(root, kver, GUEST_MODULES +
+                         list(target.arch.guest_modules))
     g = Tree(os.path.join(cache, 'stage-guest'), bbhost)
-    g.base(root, gmods)
+    g.base(root, gmods, target.arch.guest_modules)
     for name, _, _, pours, pup in a.pair:
         add_program(g, target, pours, '/t/bin/%s-peer-ours' % name,
                     builddir, upstream_libdir)

@@ -4,6 +4,14 @@
  * hypervisor from dom0: dom0 itself (EPERM: a domain cannot be its own
  * device model target) and a domid that does not exist (ESRCH), plus
  * the library-side argument checks (EINVAL) and restrict.
+ *
+ * A hypervisor without the device model (Debian's arm64 Xen, built
+ * without CONFIG_IOREQ_SERVER: no dm_op hypercall at all) answers
+ * ENOSYS to every operation instead; the library-side checks are the
+ * same there.  On Xen with the device model the domain is looked up
+ * before the operation, so Arm's answers equal x86's here although Arm
+ * knows only eight operations (vm-dm-arm64 shows the difference on a
+ * real guest).
  */
 #define __XEN_TOOLS__ 1
 #include <stdint.h>
@@ -11,6 +19,7 @@
 #include <xendevicemodel.h>
 
 #include "vmtest.h"
+#include "vtarch.h"
 
 #define NODOM 1234
 
@@ -19,7 +28,8 @@ static void expect(int rc, int want, const char *name, domid_t dom)
     char label[128];
 
     snprintf(label, sizeof label, "%s(dom%u) -> %s", name, dom,
-             want == EPERM ? "EPERM" : want == ESRCH ? "ESRCH" : "EINVAL");
+             want == EPERM ? "EPERM" : want == ESRCH ? "ESRCH" :
+             want == ENOSYS ? "ENOSYS (no dm_op in this Xen)" : "EINVAL");
     vt_ok(rc == -1 && errno == want, label, "rc=%d %s", rc, vt_errno(errno));
 }
 
@@ -82,12 +92,16 @@ int main(void)
     ioservid_t id = 0;
 
     vt_init();
+    /* the hypervisor's answer where it has no dm_op at all */
+    int nodm = !vt_xen_dm();
+
+    vt_fact("device model in this Xen: %s", nodm ? "no" : "yes");
     d = xendevicemodel_open(NULL, 0);
     if (!vt_ok(d != NULL, "xendevicemodel_open", "%s", vt_errno(errno)))
         return vt_done();
 
-    all_ops(d, 0, EPERM);
-    all_ops(d, NODOM, ESRCH);
+    all_ops(d, 0, nodm ? ENOSYS : EPERM);
+    all_ops(d, NODOM, nodm ? ENOSYS : ESRCH);
 
     /* argument checks made by the library, before any hypercall */
     errno = 0;
@@ -118,8 +132,9 @@ int main(void)
         expect(xendevicemodel_create_ioreq_server(r, 0, 0, &id), EPERM,
                "restricted create_ioreq_server", 0);
         errno = 0;
-        expect(xendevicemodel_create_ioreq_server(r, NODOM, 0, &id), ESRCH,
-               "restricted create_ioreq_server", NODOM);
+        expect(xendevicemodel_create_ioreq_server(r, NODOM, 0, &id),
+               nodm ? ENOSYS : ESRCH, "restricted create_ioreq_server",
+               NODOM);
         vt_ok(xendevicemodel_close(r) == 0, "close restricted handle", NULL);
     }
     return vt_done();

@@ -17,6 +17,19 @@
  *     inject_event of NMI/ext_int (breaks VMRUN under TCG), shutdown
  *     (would end the guest; covered on dom0/missing domains in dom0).
  *   Guest frames 0x7000-0x7fff are unused by Linux (mem=112M).
+ *
+ * On Arm (Xen with the device model: vm-dm-arm64) the same server does
+ * an MMIO round trip instead -- Arm guests have no port I/O: the guest
+ * reads and writes a word of the virtio-mmio window our server claims,
+ * and after the release its read is an abort Xen injects (the guest's
+ * kernel kills the process).  Arm's dm_op knows eight operations: buffered ioreqs (any
+ * mode) are refused with EINVAL, the legacy gfns with EOPNOTSUPP, and
+ * every x86-only operation answers EOPNOTSUPP; the Arm-only
+ * set_irq_level raises SPI 40, which the guest counts.
+ *
+ * Where Xen has no device model at all (Debian's arm64 Xen), every
+ * operation answers ENOSYS, the ioreq server resource does not exist,
+ * and the guest sees no interrupt.
  */
 #define __XEN_TOOLS__ 1
 #include <poll.h>
@@ -30,11 +43,12 @@
 #include <xentoollog.h>
 
 #include "vmtest.h"
+#include "vtarch.h"
 #include "xsclient.h"
+#include "dm2dom.h"
 
-#define DM2_PORT            0x2345
 #define RES_IOREQ_SERVER    0           /* XENMEM_resource_ioreq_server */
-#define FRAME               0x7f00UL    /* free guest frames, see above */
+#define FRAME (VT_GUEST_FREE_GFN + 0xf00UL) /* free guest frames */
 #define BAD_GFN             0x10000000UL
 #define HYPERVISOR_hvm_op   34
 #define HVMOP_get_mem_type  15
@@ -122,8 +136,15 @@ static struct {
 
 static void answer_pending(int wait_ms)
 {
-    struct pollfd pfd = { .fd = xenevtchn_fd(dmsrv.xce), .events = POLLIN };
     struct vt_ioreq *rq = dmsrv.rq;
+
+    if (!dmsrv.xce) {
+        /* not serving yet (or the server could not be set up): wait */
+        poll(NULL, 0, wait_ms);
+        return;
+    }
+
+    struct pollfd pfd = { .fd = xenevtchn_fd(dmsrv.xce), .events = POLLIN };
 
     if (poll(&pfd, 1, wait_ms) > 0) {
         int p = xenevtchn_pending(dmsrv.xce);
@@ -139,9 +160,10 @@ static void answer_pending(int wait_ms)
         return;
     __atomic_store_n(&rq->bits, (uint8_t)((bits & ~0xf) | IOREQ_INPROCESS),
                      __ATOMIC_RELAXED);
-    if (rq->type == 0 && rq->addr == DM2_PORT && rq->size == 1) {
+    if (rq->type == DM2_IOREQ_TYPE && rq->addr == DM2_ADDR &&
+        rq->size == DM2_SIZE) {
         if (RQ_DIR_READ(bits))
-            rq->data = 0x42, dmsrv.reads++;
+            rq->data = DM2_READ_VALUE, dmsrv.reads++;
         else
             dmsrv.wdata = (unsigned)rq->data, dmsrv.writes++;
     } else {
@@ -179,91 +201,17 @@ static void serve_round_trip(void)
         answer_pending(50);
 }
 
-static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
+/* The ioreq page of vCPU 0 in the mapped resource. */
+static struct vt_ioreq *vcpu0_ioreq(void *pages)
 {
-    ioservid_t id = 0xffff, id2 = 0xffff;
-    evtchn_port_t bufport = 0;
-    size_t size = 0;
-    void *pages = NULL;
-    xenforeignmemory_resource_handle *res = NULL;
-    char buf[64];
+    /* x86 maps frames 0-1 (the buffered ring, then the ioreq page); Arm
+     * has no buffered ring and maps the ioreq frame alone */
+    return (struct vt_ioreq *)((char *)pages + (VT_ARM ? 0 : 4096));
+}
 
-    OK(xendevicemodel_create_ioreq_server(dm, peer,
-                                          HVM_IOREQSRV_BUFIOREQ_LEGACY, &id),
-       "create_ioreq_server(bufioreq legacy)");
-    vt_note("server id %u", id);
-    OK(xendevicemodel_get_ioreq_server_info(dm, peer, id, NULL, NULL,
-                                            &bufport),
-       "get_ioreq_server_info(no gfns)");
-    vt_ok(bufport != 0, "buffered ioreq event channel", "%s",
-          vt_v("%u", bufport));
-
-    OK(xenforeignmemory_resource_size(fm, peer, RES_IOREQ_SERVER, id, &size),
-       "resource_size(ioreq server)");
-    vt_fact("ioreq server resource: %zu bytes", size);
-    vt_ok(size == 2 * 4096, "two frames: bufioreq + one vCPU's ioreq page",
-          NULL);
-    res = xenforeignmemory_map_resource(fm, peer, RES_IOREQ_SERVER, id, 0, 2,
-                                        &pages, PROT_READ | PROT_WRITE, 0);
-    vt_ok(res && pages, "map_resource(ioreq server, 2 frames)", "%s",
-          vt_errno(errno));
-
-    OK(xendevicemodel_map_io_range_to_ioreq_server(dm, peer, id, 0, DM2_PORT,
-                                                   DM2_PORT),
-       "map_io_range(port 0x2345)");
-    OK(xendevicemodel_map_io_range_to_ioreq_server(dm, peer, id, 1,
-                                                   0xfe000000, 0xfe000fff),
-       "map_io_range(mmio 0xfe000000)");
-    OK(xendevicemodel_map_pcidev_to_ioreq_server(dm, peer, id, 0, 0, 5, 0),
-       "map_pcidev(00:05.0)");
-    OK(xendevicemodel_unmap_pcidev_from_ioreq_server(dm, peer, id, 0, 0, 5,
-                                                     0),
-       "unmap_pcidev(00:05.0)");
-    OK(xendevicemodel_map_mem_type_to_ioreq_server(
-           dm, peer, id, HVMMEM_ioreq_server, XEN_DMOP_IOREQ_MEM_ACCESS_WRITE),
-       "map_mem_type_to_ioreq_server(WRITE)");
-    OK(xendevicemodel_set_ioreq_server_state(dm, peer, id, 1),
-       "set_ioreq_server_state(on)");
-
-    /* the round trip */
-    if (res && pages) {
-        struct vt_ioreq *rq = (struct vt_ioreq *)((char *)pages + 4096);
-        int lport;
-
-        vt_ok(rq->vp_eport != 0, "ioreq page: vCPU 0's event channel",
-              "%s", vt_v("%u", rq->vp_eport));
-        lport = xenevtchn_bind_interdomain(xce, peer, rq->vp_eport);
-        if (vt_ok(lport > 0, "bind the ioreq event channel", "%s",
-                  vt_errno(errno))) {
-            dmsrv.rq = rq;
-            dmsrv.xce = xce;
-            dmsrv.lport = lport;
-            xsc_write(xsc_key("ioreq-ready"), "1");
-            serve_round_trip();
-            vt_ok(dmsrv.reads == 1 && dmsrv.writes == 1 && dmsrv.other == 0,
-                  "served the guest's inb and outb",
-                  "reads %d writes %d other %d", dmsrv.reads, dmsrv.writes,
-                  dmsrv.other);
-            vt_ok(dmsrv.wdata == 0x77, "the guest wrote 0x77", "0x%x",
-                  dmsrv.wdata);
-            stamp("round trip served");
-            int n = wait_key("io", buf, sizeof buf);
-            stamp("guest reported");
-            vt_ok(n > 0 && !strcmp(buf, "read=0x42"),
-                  "the guest read our 0x42", "%s", n > 0 ? buf : "");
-        }
-    }
-
-    OK(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 0,
-                                                       DM2_PORT, DM2_PORT),
-       "unmap_io_range(port)");
-    xsc_write(xsc_key("unmapped"), "1");
-    int n = wait_key("io2", buf, sizeof buf);
-    vt_ok(n > 0 && !strcmp(buf, "read=0xff"),
-          "the guest reads 0xff after unmap", "%s", n > 0 ? buf : "");
-
-    stamp("port released");
-    /* set_mem_type, each step checked with HVMOP_get_mem_type */
+/* set_mem_type, each step checked with HVMOP_get_mem_type */
+static void x86_mem_types(ioservid_t id)
+{
     vt_ok(mem_type(FRAME) == HVMMEM_ram_rw, "get_mem_type: ram_rw", "%d",
           mem_type(FRAME));
     OK(xendevicemodel_set_mem_type(dm, peer, HVMMEM_ram_ro, FRAME, 1),
@@ -293,21 +241,187 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
        "map_mem_type_to_ioreq_server(0)");
     FAILS(xendevicemodel_set_mem_type(dm, peer, HVMMEM_ram_ro, BAD_GFN, 1),
           EINVAL, "set_mem_type beyond the guest: EINVAL");
+}
+
+/* Arm has no p2m types for a device model: neither the dm op nor
+ * HVMOP_get_mem_type (Arm's hvm_op knows only the params) */
+static void arm_mem_types(ioservid_t id)
+{
+    vt_ok(mem_type(FRAME) == -ENOSYS, "HVMOP_get_mem_type: ENOSYS on Arm",
+          "%d", mem_type(FRAME));
+    FAILS(xendevicemodel_set_mem_type(dm, peer, HVMMEM_ram_ro, FRAME, 1),
+          EOPNOTSUPP, "set_mem_type: EOPNOTSUPP on Arm");
+    FAILS(xendevicemodel_map_mem_type_to_ioreq_server(dm, peer, id,
+                                                      HVMMEM_ioreq_server, 0),
+          EOPNOTSUPP, "map_mem_type_to_ioreq_server(0): EOPNOTSUPP on Arm");
+}
+
+static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
+{
+    ioservid_t id = 0xffff, id2 = 0xffff;
+    evtchn_port_t bufport = 0;
+    size_t size = 0;
+    void *pages = NULL;
+    xenforeignmemory_resource_handle *res = NULL;
+    char buf[64];
+
+    if (VT_ARM) {
+        /* Arm has no buffered ioreqs: any buffered mode is refused */
+        FAILS(xendevicemodel_create_ioreq_server(
+                  dm, peer, HVM_IOREQSRV_BUFIOREQ_LEGACY, &id), EINVAL,
+              "create_ioreq_server(bufioreq legacy): EINVAL on Arm");
+        FAILS(xendevicemodel_create_ioreq_server(
+                  dm, peer, HVM_IOREQSRV_BUFIOREQ_ATOMIC, &id), EINVAL,
+              "create_ioreq_server(bufioreq atomic): EINVAL on Arm");
+        OK(xendevicemodel_create_ioreq_server(dm, peer,
+                                              HVM_IOREQSRV_BUFIOREQ_OFF, &id),
+           "create_ioreq_server(no bufioreq)");
+    } else {
+        OK(xendevicemodel_create_ioreq_server(dm, peer,
+                                              HVM_IOREQSRV_BUFIOREQ_LEGACY,
+                                              &id),
+           "create_ioreq_server(bufioreq legacy)");
+    }
+    vt_note("server id %u", id);
+    OK(xendevicemodel_get_ioreq_server_info(dm, peer, id, NULL, NULL,
+                                            &bufport),
+       "get_ioreq_server_info(no gfns)");
+    if (VT_ARM) {
+        xen_pfn_t g1 = 0, g2 = 0;
+
+        /* the legacy gfn interface is x86's (arch_ioreq_server_map_pages) */
+        FAILS(xendevicemodel_get_ioreq_server_info(dm, peer, id, &g1, &g2,
+                                                   NULL),
+              EOPNOTSUPP, "get_ioreq_server_info(gfns): EOPNOTSUPP on Arm");
+    } else {
+        vt_ok(bufport != 0, "buffered ioreq event channel", "%s",
+              vt_v("%u", bufport));
+    }
+
+    OK(xenforeignmemory_resource_size(fm, peer, RES_IOREQ_SERVER, id, &size),
+       "resource_size(ioreq server)");
+    vt_fact("ioreq server resource: %zu bytes", size);
+    vt_ok(size == 2 * 4096, "two frames: bufioreq + one vCPU's ioreq page",
+          NULL);
+    if (VT_ARM) {
+        errno = 0;
+        res = xenforeignmemory_map_resource(fm, peer, RES_IOREQ_SERVER, id, 0,
+                                            2, &pages,
+                                            PROT_READ | PROT_WRITE, 0);
+        vt_ok(!res && errno == ENOENT,
+              "map_resource(frames 0-1): ENOENT, no bufioreq frame", "%s",
+              vt_errno(errno));
+        if (res)
+            xenforeignmemory_unmap_resource(fm, res);
+        pages = NULL;
+        res = xenforeignmemory_map_resource(fm, peer, RES_IOREQ_SERVER, id, 1,
+                                            1, &pages,
+                                            PROT_READ | PROT_WRITE, 0);
+        vt_ok(res && pages, "map_resource(ioreq server, frame 1)", "%s",
+              vt_errno(errno));
+    } else {
+        res = xenforeignmemory_map_resource(fm, peer, RES_IOREQ_SERVER, id, 0,
+                                            2, &pages,
+                                            PROT_READ | PROT_WRITE, 0);
+        vt_ok(res && pages, "map_resource(ioreq server, 2 frames)", "%s",
+              vt_errno(errno));
+    }
+
+    /* the range the round trip uses, then the other kinds */
+    OK(xendevicemodel_map_io_range_to_ioreq_server(dm, peer, id,
+                                                   DM2_RANGE_TYPE, DM2_ADDR,
+                                                   DM2_ADDR + DM2_SIZE - 1),
+       VT_ARM ? "map_io_range(mmio 0x2000000)" : "map_io_range(port 0x2345)");
+    if (VT_ARM)     /* Xen keeps a port range, though nothing can hit it */
+        OK(xendevicemodel_map_io_range_to_ioreq_server(dm, peer, id, 0,
+                                                       0x2345, 0x2345),
+           "map_io_range(port 0x2345) is accepted on Arm");
+    OK(xendevicemodel_map_io_range_to_ioreq_server(dm, peer, id, 1,
+                                                   0xfe000000, 0xfe000fff),
+       "map_io_range(mmio 0xfe000000)");
+    OK(xendevicemodel_map_pcidev_to_ioreq_server(dm, peer, id, 0, 0, 5, 0),
+       "map_pcidev(00:05.0)");
+    OK(xendevicemodel_unmap_pcidev_from_ioreq_server(dm, peer, id, 0, 0, 5,
+                                                     0),
+       "unmap_pcidev(00:05.0)");
+    if (VT_ARM)
+        FAILS(xendevicemodel_map_mem_type_to_ioreq_server(
+                  dm, peer, id, HVMMEM_ioreq_server,
+                  XEN_DMOP_IOREQ_MEM_ACCESS_WRITE), EOPNOTSUPP,
+              "map_mem_type_to_ioreq_server: EOPNOTSUPP on Arm");
+    else
+        OK(xendevicemodel_map_mem_type_to_ioreq_server(
+               dm, peer, id, HVMMEM_ioreq_server,
+               XEN_DMOP_IOREQ_MEM_ACCESS_WRITE),
+           "map_mem_type_to_ioreq_server(WRITE)");
+    OK(xendevicemodel_set_ioreq_server_state(dm, peer, id, 1),
+       "set_ioreq_server_state(on)");
+
+    /* the round trip */
+    if (res && pages) {
+        struct vt_ioreq *rq = vcpu0_ioreq(pages);
+        int lport;
+
+        vt_ok(rq->vp_eport != 0, "ioreq page: vCPU 0's event channel",
+              "%s", vt_v("%u", rq->vp_eport));
+        lport = xenevtchn_bind_interdomain(xce, peer, rq->vp_eport);
+        if (vt_ok(lport > 0, "bind the ioreq event channel", "%s",
+                  vt_errno(errno))) {
+            dmsrv.rq = rq;
+            dmsrv.xce = xce;
+            dmsrv.lport = lport;
+            xsc_write(xsc_key("ioreq-ready"), "1");
+            serve_round_trip();
+            vt_ok(dmsrv.reads == 1 && dmsrv.writes == 1 && dmsrv.other == 0,
+                  VT_ARM ? "served the guest's MMIO read and write"
+                         : "served the guest's inb and outb",
+                  "reads %d writes %d other %d", dmsrv.reads, dmsrv.writes,
+                  dmsrv.other);
+            vt_ok(dmsrv.wdata == DM2_WRITE_VALUE, "the guest wrote 0x77",
+                  "0x%x", dmsrv.wdata);
+            stamp("round trip served");
+            int n = wait_key("io", buf, sizeof buf);
+            stamp("guest reported");
+            vt_ok(n > 0 && !strcmp(buf, "read=0x42"),
+                  "the guest read our 0x42", "%s", n > 0 ? buf : "");
+        }
+    }
+
+    OK(xendevicemodel_unmap_io_range_from_ioreq_server(
+           dm, peer, id, DM2_RANGE_TYPE, DM2_ADDR, DM2_ADDR + DM2_SIZE - 1),
+       VT_ARM ? "unmap_io_range(mmio 0x2000000)" : "unmap_io_range(port)");
+    xsc_write(xsc_key("unmapped"), "1");
+    int n = wait_key("io2", buf, sizeof buf);
+    /* x86: nobody claims the port, Xen reads all ones; Arm: nobody
+     * claims the address, Xen injects an abort (see dm2dom-peer.c) */
+    if (VT_ARM)
+        vt_ok(n > 0 && !strcmp(buf, "read=SIGKILL"),
+              "after unmap the guest's read is an abort (killed)", "%s",
+              n > 0 ? buf : "");
+    else
+        vt_ok(n > 0 && !strcmp(buf, "read=0xff"),
+              "the guest reads 0xff after unmap", "%s", n > 0 ? buf : "");
+
+    stamp("port released");
+    if (VT_ARM)
+        arm_mem_types(id);
+    else
+        x86_mem_types(id);
     stamp("mem types done");
 
     OK(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 1,
                                                        0xfe000000,
                                                        0xfe000fff),
        "unmap_io_range(mmio)");
-    FAILS(xendevicemodel_unmap_io_range_from_ioreq_server(dm, peer, id, 0,
-                                                          DM2_PORT, DM2_PORT),
+    FAILS(xendevicemodel_unmap_io_range_from_ioreq_server(
+              dm, peer, id, DM2_RANGE_TYPE, DM2_ADDR, DM2_ADDR + DM2_SIZE - 1),
           ENOENT, "unmap_io_range of an unmapped range: ENOENT");
     OK(xendevicemodel_set_ioreq_server_state(dm, peer, id, 0),
        "set_ioreq_server_state(off)");
     if (dmsrv.rq) {
         answer_pending(0);
         vt_ok(dmsrv.reads == 1 && dmsrv.writes == 1,
-              "no further access to port 0x2345 reached the server",
+              "no further access to the range reached the server",
               "reads %d writes %d", dmsrv.reads, dmsrv.writes);
         vt_note("other ioreqs answered: %d", dmsrv.other);
         dmsrv.rq = NULL;
@@ -426,6 +540,149 @@ static void interrupt_ops(void)
           EINVAL, "inject_event(vcpu 64): EINVAL");
 }
 
+/*
+ * Arm: raise SPI DM2_SPI with set_irq_level while the guest watches its
+ * count in /proc/interrupts.  want_rc is set_irq_level's expected result
+ * (0, or -1 with want_errno where Xen has no dm_op); the guest must then
+ * report one more interrupt, or none.
+ */
+static void raise_spi(int want_rc, int want_errno)
+{
+    char buf[64];
+    int n = wait_key("irq-armed", buf, sizeof buf);
+
+    vt_ok(n > 0, "the guest counts SPI 40 (gpio-keys' " DM2_SPI_LABEL ")",
+          "%s", n > 0 ? buf : vt_errno(errno));
+    errno = 0;
+    int rc = xendevicemodel_set_irq_level(dm, peer, DM2_SPI, 1);
+    int e = errno;
+
+    vt_ok(rc == want_rc && (rc == 0 || e == want_errno),
+          want_rc ? "set_irq_level(SPI 40, 1): ENOSYS" :
+                    "set_irq_level(SPI 40, 1) raises it",
+          "rc %d %s", rc, vt_errno(e));
+    /* a falling edge: Xen ignores it (vgic_inject_irq), no interrupt */
+    errno = 0;
+    rc = xendevicemodel_set_irq_level(dm, peer, DM2_SPI, 0);
+    e = errno;
+    vt_ok(rc == want_rc && (rc == 0 || e == want_errno),
+          "set_irq_level(SPI 40, 0)", "rc %d %s", rc, vt_errno(e));
+    xsc_write(xsc_key("raised"), "1");
+    n = wait_key("irq", buf, sizeof buf);
+    vt_ok(n > 0 && !strcmp(buf, want_rc ? "+0" : "+1"),
+          want_rc ? "the guest saw no interrupt"
+                  : "the guest took exactly one interrupt on SPI 40",
+          "%s", n > 0 ? buf : vt_errno(errno));
+}
+
+/* Arm with the device model: what is not Arm's, and set_irq_level. */
+static void arm_ops(void)
+{
+    unsigned long bm[1] = { 0 };
+    struct xen_dm_op_modified_memory_extent ext = { .nr = 1,
+                                                    .first_pfn = FRAME };
+    unsigned int vcpus = 0;
+
+    OK(xendevicemodel_nr_vcpus(dm, peer, &vcpus), "nr_vcpus");
+    vt_fact("nr_vcpus = %u", vcpus);
+    vt_ok(vcpus == 1, "guest-arm64.cfg says vcpus = 1", NULL);
+
+    /* every x86 operation, with arguments x86 would take */
+#define X86_ONLY(call, name) \
+    FAILS(call, EOPNOTSUPP, name ": EOPNOTSUPP on Arm")
+    X86_ONLY(xendevicemodel_track_dirty_vram(dm, peer, FRAME, 16, bm),
+             "track_dirty_vram");
+    X86_ONLY(xendevicemodel_modified_memory(dm, peer, FRAME, 4),
+             "modified_memory");
+    X86_ONLY(xendevicemodel_modified_memory_bulk(dm, peer, &ext, 1),
+             "modified_memory_bulk");
+    X86_ONLY(xendevicemodel_relocate_memory(dm, peer, 1, FRAME, FRAME + 8),
+             "relocate_memory");
+    X86_ONLY(xendevicemodel_pin_memory_cacheattr(dm, peer, FRAME, FRAME + 1,
+                                                 XEN_DMOP_MEM_CACHEATTR_WB),
+             "pin_memory_cacheattr");
+    X86_ONLY(xendevicemodel_set_pci_intx_level(dm, peer, 0, 0, 5, 0, 1),
+             "set_pci_intx_level");
+    X86_ONLY(xendevicemodel_set_isa_irq_level(dm, peer, 9, 1),
+             "set_isa_irq_level");
+    X86_ONLY(xendevicemodel_set_pci_link_route(dm, peer, 0, 10),
+             "set_pci_link_route");
+    X86_ONLY(xendevicemodel_inject_msi(dm, peer, 0xfee00000, 0x99),
+             "inject_msi");
+    X86_ONLY(xendevicemodel_inject_event(dm, peer, 0, 1,
+                                         XEN_DMOP_EVENT_hw_exc, ~0u, 0, 0),
+             "inject_event");
+    /* (x86 would end the guest: refused before it looks at the reason) */
+    X86_ONLY(xendevicemodel_shutdown(dm, peer, 0), "shutdown");
+#undef X86_ONLY
+
+    /* set_irq_level: SPIs only, not the UART's, in the vGIC's range */
+    FAILS(xendevicemodel_set_irq_level(dm, peer, 31, 1), EINVAL,
+          "set_irq_level(31, a PPI): EINVAL");
+    FAILS(xendevicemodel_set_irq_level(dm, peer, 32, 1), EINVAL,
+          "set_irq_level(32, the vUART's own SPI): EINVAL");
+    FAILS(xendevicemodel_set_irq_level(dm, peer, 64, 1), EINVAL,
+          "set_irq_level(64, past the guest's 32 SPIs): EINVAL");
+    FAILS(xendevicemodel_set_irq_level(dm, peer, DM2_SPI, 2), EINVAL,
+          "set_irq_level(level 2): EINVAL");
+    raise_spi(0, 0);
+}
+
+/*
+ * A hypervisor without the device model (Debian's arm64 Xen): no dm_op
+ * hypercall, so every operation answers ENOSYS in both libraries; the
+ * ioreq server resource does not exist either.
+ */
+static void no_dm(xenforeignmemory_handle *fm)
+{
+    ioservid_t id = 0;
+    evtchn_port_t port = 0;
+    unsigned long bm[1] = { 0 };
+    struct xen_dm_op_modified_memory_extent ext = { .nr = 1,
+                                                    .first_pfn = FRAME };
+    unsigned int vcpus = 0;
+    size_t size = 0;
+
+#define NOSYS(call, name) FAILS(call, ENOSYS, name ": ENOSYS (no dm_op)")
+    NOSYS(xendevicemodel_create_ioreq_server(dm, peer, 0, &id),
+          "create_ioreq_server");
+    NOSYS(xendevicemodel_get_ioreq_server_info(dm, peer, 0, NULL, NULL,
+                                               &port),
+          "get_ioreq_server_info");
+    NOSYS(xendevicemodel_map_io_range_to_ioreq_server(
+              dm, peer, 0, DM2_RANGE_TYPE, DM2_ADDR, DM2_ADDR), "map_io_range");
+    NOSYS(xendevicemodel_unmap_io_range_from_ioreq_server(
+              dm, peer, 0, DM2_RANGE_TYPE, DM2_ADDR, DM2_ADDR),
+          "unmap_io_range");
+    NOSYS(xendevicemodel_map_pcidev_to_ioreq_server(dm, peer, 0, 0, 0, 5, 0),
+          "map_pcidev");
+    NOSYS(xendevicemodel_set_ioreq_server_state(dm, peer, 0, 1),
+          "set_ioreq_server_state");
+    NOSYS(xendevicemodel_destroy_ioreq_server(dm, peer, 0),
+          "destroy_ioreq_server");
+    NOSYS(xendevicemodel_nr_vcpus(dm, peer, &vcpus), "nr_vcpus");
+    NOSYS(xendevicemodel_track_dirty_vram(dm, peer, FRAME, 16, bm),
+          "track_dirty_vram");
+    NOSYS(xendevicemodel_modified_memory_bulk(dm, peer, &ext, 1),
+          "modified_memory_bulk");
+    NOSYS(xendevicemodel_set_mem_type(dm, peer, HVMMEM_ram_ro, FRAME, 1),
+          "set_mem_type");
+    NOSYS(xendevicemodel_set_pci_intx_level(dm, peer, 0, 0, 5, 0, 1),
+          "set_pci_intx_level");
+    NOSYS(xendevicemodel_inject_msi(dm, peer, 0xfee00000, 0x99),
+          "inject_msi");
+    NOSYS(xendevicemodel_shutdown(dm, peer, 0), "shutdown");
+#undef NOSYS
+    errno = 0;
+    int rc = xenforeignmemory_resource_size(fm, peer, RES_IOREQ_SERVER, 0,
+                                            &size);
+    vt_ok(rc == -1, "resource_size(ioreq server) fails: no ioreq servers",
+          "rc %d size %zu %s", rc, size, vt_errno(errno));
+    vt_fact("resource_size(ioreq server): %s", vt_errno(errno));
+    if (VT_ARM)
+        raise_spi(-1, ENOSYS);
+}
+
 int main(void)
 {
     char buf[64];
@@ -451,12 +708,21 @@ int main(void)
     vt_ok(n > 0, "the guest side runs", "%s", n > 0 ? "" : vt_errno(errno));
 
     stamp("guest up");
-    ioreq_server(fm, xce);
-    stamp("ioreq server done");
-    memory_ops();
-    stamp("memory ops done");
-    interrupt_ops();
-    stamp("interrupt ops done");
+    if (!vt_xen_dm()) {
+        no_dm(fm);
+    } else if (VT_ARM) {
+        ioreq_server(fm, xce);
+        stamp("ioreq server done");
+        arm_ops();
+        stamp("Arm ops done");
+    } else {
+        ioreq_server(fm, xce);
+        stamp("ioreq server done");
+        memory_ops();
+        stamp("memory ops done");
+        interrupt_ops();
+        stamp("interrupt ops done");
+    }
 
     xsc_write(xsc_key("done"), "1");
     vt_ok(xendevicemodel_close(dm) == 0, "xendevicemodel_close", NULL);

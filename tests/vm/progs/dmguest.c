@@ -15,6 +15,13 @@
  * Guest frames 0x7000-0x7fff are RAM Linux does not use (mem=112M of
  * 128M); 0x10100 and above are beyond the guest's RAM.  Never asserts an
  * ISA IRQ or injects NMI/ext_int: see /work/shared/reference/xen-vm.md.
+ *
+ * On Arm (frames shifted by the guest's RAM base, gfn 0x40000) Xen has
+ * less of this: no XENMAPSPACE_gmfn (add_to_physmap: ENOSYS), no p2m
+ * types or log-dirty mode, no ACPI sleep states (HVM_PARAM_ACPI_S_STATE
+ * is refused: EINVAL), and the calls built on x86-only dm ops answer
+ * EOPNOTSUPP, or ENOSYS where Xen has no dm_op at all (Debian's arm64
+ * Xen).  So on Arm the guest is not rebooted: it must still be there.
  */
 #define __XEN_TOOLS__ 1
 #include <stdint.h>
@@ -29,17 +36,34 @@
 #include <xen/memory.h>
 
 #include "vmtest.h"
+#include "vtarch.h"
 
-#define FREE_GFN   0x7f10UL     /* guest RAM nobody uses */
-#define RO_GFN     0x7f20UL
-#define MOVED_GFN  0x10100UL    /* beyond RAM: empty */
-#define POP_GFN    0x10200UL
-#define RAM_GFN    0x10300UL
+#define FREE_GFN   (VT_GUEST_FREE_GFN + 0xf10UL)  /* RAM nobody uses */
+#define RO_GFN     (VT_GUEST_FREE_GFN + 0xf20UL)
+#define DIRTY_GFN  (VT_GUEST_FREE_GFN + 0xf00UL)
+#define MOVED_GFN  (VT_GUEST_RAM_GFN + 0x10100UL) /* beyond RAM: empty */
+#define POP_GFN    (VT_GUEST_RAM_GFN + 0x10200UL)
+#define RAM_GFN    (VT_GUEST_RAM_GFN + 0x10300UL)
+#define MANY_GFN   (VT_GUEST_RAM_GFN + 0x20000UL)
 
 static xendevicemodel_handle *dm;
 static xenforeignmemory_handle *fm;
 static xencall_handle *xc;
 static domid_t dom;
+/* Arm: what a call built on an x86-only dm op answers (set in main) */
+static int arm_dm_errno;
+
+/* Arm: a call Xen does not have there, with the errno it answers. */
+static void arm_refuses(int rc, int want, const char *name)
+{
+    int e = errno;
+    char label[160];
+
+    snprintf(label, sizeof label, "%s -> %s on Arm", name,
+             want == EOPNOTSUPP ? "EOPNOTSUPP" : want == ENOSYS ? "ENOSYS"
+             : want == EINVAL ? "EINVAL" : "?");
+    vt_ok(rc == -1 && e == want, label, "rc=%d %s", rc, vt_errno(e));
+}
 
 /* Map one guest frame; NULL (with errno) if it is not backed. */
 static void *map1(unsigned long gfn)
@@ -107,11 +131,27 @@ static void check_physmap(void)
     int rc;
 
     p = map1(FREE_GFN);
-    vt_ok(p != NULL, "map guest frame 0x7f10", "%s", vt_errno(errno));
+    vt_ok(p != NULL, "map a free guest frame", "%s", vt_errno(errno));
     if (!p)
         return;
     memcpy(p, "moved-by-add-to-physmap", 24);
     unmap1(p);
+
+    if (VT_ARM) {
+        /* Arm's physmap knows no XENMAPSPACE_gmfn: nothing moves */
+        errno = 0;
+        rc = xendevicemodel_add_to_physmap(dm, dom, XENMAPSPACE_gmfn,
+                                           FREE_GFN, MOVED_GFN, 0);
+        arm_refuses(rc, ENOSYS, "add_to_physmap(gmfn)");
+        p = map1(FREE_GFN);
+        vt_ok(p && memcmp(p, "moved-by-add-to-physmap", 24) == 0,
+              "the page stayed where it was", "%s", vt_errno(errno));
+        unmap1(p);
+        errno = 0;
+        rc = xendevicemodel_add_to_physmap(dm, dom, 77, 0, MOVED_GFN, 0);
+        arm_refuses(rc, ENOSYS, "add_to_physmap(space 77)");
+        return;
+    }
 
     errno = 0;
     p = map1(MOVED_GFN);
@@ -185,7 +225,7 @@ static void check_populate(void)
         static xen_pfn_t many[4096];
 
         for (unsigned int i = 0; i < 4096; i++)
-            many[i] = 0x20000 + i;
+            many[i] = MANY_GFN + i;
         errno = 0;
         rc = xendevicemodel_populate_physmap_exact(dm, dom, 4096, 0, 0, many);
         vt_ok(rc == -1 && errno == EBUSY,
@@ -225,9 +265,35 @@ static int shadow_op(uint32_t op, uint8_t *bitmap, uint64_t pages)
     return rc;
 }
 
+/* Arm: no p2m types, no log-dirty mode; the dm ops behind them are x86's */
+static void check_mem_types_arm(void)
+{
+    int rc;
+
+    vt_ok(mem_type(RO_GFN) == -1, "HVMOP_get_mem_type fails on Arm", NULL);
+    errno = 0;
+    rc = xendevicemodel_make_ram_region_ro(dm, dom, RO_GFN, 1);
+    arm_refuses(rc, arm_dm_errno, "make_ram_region_ro");
+    errno = 0;
+    rc = xendevicemodel_make_ram_region_rw(dm, dom, RO_GFN, 1);
+    arm_refuses(rc, arm_dm_errno, "make_ram_region_rw");
+    errno = 0;
+    rc = shadow_op(2 /* ENABLE_LOGDIRTY */, NULL, 0);
+    vt_ok(rc == -1, "no log-dirty mode on Arm (oracle: shadow_op domctl)",
+          "%s", vt_errno(errno));
+    errno = 0;
+    rc = xendevicemodel_mark_memory_region_dirty(dm, dom, DIRTY_GFN, 4);
+    arm_refuses(rc, arm_dm_errno, "mark_memory_region_dirty");
+}
+
 static void check_mem_types(void)
 {
     int rc;
+
+    if (VT_ARM) {
+        check_mem_types_arm();
+        return;
+    }
 
     vt_ok(mem_type(RO_GFN) == HVMMEM_ram_rw, "0x7f20 is ram_rw", "type %d",
           mem_type(RO_GFN));
@@ -253,16 +319,16 @@ static void check_mem_types(void)
         vt_ok(on, "log-dirty mode on (oracle: shadow_op domctl)", "%s",
               vt_errno(errno));
         shadow_op(11 /* CLEAN */, bits, 0x8000);
-        rc = xendevicemodel_mark_memory_region_dirty(dm, dom, 0x7f00, 4);
+        rc = xendevicemodel_mark_memory_region_dirty(dm, dom, DIRTY_GFN, 4);
         vt_ok(rc == 0, "mark_memory_region_dirty(4 frames at 0x7f00)",
               "rc=%d %s", rc, vt_errno(errno));
         memset(bits, 0, sizeof bits);
         if (on && shadow_op(12 /* PEEK */, bits, 0x8000) == 0) {
             int marked = 1, others = 0;
 
-            for (unsigned long f = 0x7f00; f < 0x7f04; f++)
+            for (unsigned long f = DIRTY_GFN; f < DIRTY_GFN + 4; f++)
                 marked &= (bits[f / 8] >> (f % 8)) & 1;
-            for (unsigned long f = 0x7f04; f < 0x7f10; f++)
+            for (unsigned long f = DIRTY_GFN + 4; f < DIRTY_GFN + 0x10; f++)
                 others |= (bits[f / 8] >> (f % 8)) & 1;
             vt_ok(marked && !others, "the log-dirty bitmap has exactly them",
                   "marked %d, unmarked neighbours dirty %d", marked, others);
@@ -283,6 +349,17 @@ static void check_intx(void)
 {
     int rc;
 
+    if (VT_ARM) {
+        errno = 0;
+        rc = xendevicemodel_route_pci_intx_to_isa_irq(dm, dom, 0, 0, 3, 1,
+                                                      10);
+        arm_refuses(rc, arm_dm_errno, "route_pci_intx_to_isa_irq");
+        errno = 0;
+        rc = xendevicemodel_route_pci_intx_to_isa_irq(dm, dom, 0, 1, 3, 1,
+                                                      10);
+        vt_ok(rc == -1 && errno == EINVAL, "bus 1 -> EINVAL", "rc=%d", rc);
+        return;
+    }
     /* nothing is asserted, so routing never reaches the (absent) vPIC */
     rc = xendevicemodel_route_pci_intx_to_isa_irq(dm, dom, 0, 0, 3, 1, 10);
     vt_ok(rc == 0, "route 00:03 INTB to ISA IRQ 10 (link 0)", "rc=%d %s", rc,
@@ -407,9 +484,31 @@ static int xl_log_says_reboot(void)
     return 0;
 }
 
+/* Arm: no ACPI sleep states, and no remote shutdown for a device model */
+static void check_s3_and_reboot_arm(void)
+{
+    int rc;
+
+    errno = 0;
+    rc = xendevicemodel_s3_suspend(dm, dom);
+    arm_refuses(rc, EINVAL, "s3_suspend (HVM_PARAM_ACPI_S_STATE)");
+    errno = 0;
+    rc = xendevicemodel_s3_awaken(dm, dom);
+    arm_refuses(rc, EINVAL, "s3_awaken");
+    errno = 0;
+    rc = xendevicemodel_reboot(dm, dom);
+    arm_refuses(rc, arm_dm_errno, "reboot");
+    vt_ok(!gone(), "the guest is still there", NULL);
+}
+
 static void check_s3_and_reboot(void)
 {
     int rc, says = -1;
+
+    if (VT_ARM) {
+        check_s3_and_reboot_arm();
+        return;
+    }
 
     /* Xen's answer for a domain that is not in S3: 0, nothing changes */
     errno = 0;
@@ -465,6 +564,7 @@ int main(void)
     vt_ok(dm && fm && xc, "open", "%s", vt_errno(errno));
     if (!dm || !fm || !xc)
         return vt_done();
+    arm_dm_errno = vt_xen_dm() ? EOPNOTSUPP : ENOSYS;
     check_physmap();
     check_populate();
     check_mem_types();

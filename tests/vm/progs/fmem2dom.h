@@ -9,9 +9,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vtarch.h"
+
 #define FM2_PAGE        4096u
-/* memory=128 in guest.cfg: every RAM gfn of the guest is below this */
-#define FM2_GUEST_PAGES 0x8000u
+/* every RAM gfn of the guest is in [FM2_GUEST_FIRST, FM2_GUEST_END) */
+#define FM2_GUEST_FIRST VT_GUEST_RAM_GFN
+#define FM2_GUEST_END   VT_GUEST_END_GFN
 #define FM2_REPLY_OFF   2048u
 #define FM2_REPLY_MAP   "reply from dom0 through map"
 #define FM2_REPLY_FIXED "reply from dom0 through map2 MAP_FIXED"

@@ -8,6 +8,10 @@
  * XENMEM_machphys_mfn_list (as libxenctrl's xc_map_m2p does).  A domain
  * that does not exist gives per-frame -ESRCH while the ioctl succeeds.
  * Resource mapping of dom0 itself is refused by Xen with EPERM.
+ *
+ * Xen on Arm has no M2P table: XENMEM_machphys_mfn_list answers ENOSYS
+ * there (asserted), so the good-frame part is x86's; on Arm dom0 maps a
+ * real guest's frames in the two-domain suite (fmem2dom).
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -17,6 +21,7 @@
 #include <xentoollog.h>
 
 #include "vmtest.h"
+#include "vtarch.h"
 
 #define HYPERVISOR_memory_op      12
 #define XENMEM_machphys_mfn_list  5
@@ -32,16 +37,18 @@ struct vt_machphys_mfn_list {
     uint32_t pad2;
 };
 
-/* The first M2P frame (each extent is 2 MiB of the table). */
-static xen_pfn_t first_m2p_mfn(void)
+/* The first M2P frame (each extent is 2 MiB of the table) into *mfn:
+ * 0, or -errno of the hypercall. */
+static int first_m2p_mfn(xen_pfn_t *mfn)
 {
     xencall_handle *x = xencall_open(NULL, 0);
     struct vt_machphys_mfn_list *l;
-    xen_pfn_t *ext, mfn = 0;
-    int rc;
+    xen_pfn_t *ext;
+    int rc = -ENOMEM;
 
+    *mfn = 0;
     if (!x)
-        return 0;
+        return -errno;
     l = xencall_alloc_buffer(x, sizeof(*l));
     ext = xencall_alloc_buffer(x, 8 * sizeof(*ext));
     if (l && ext) {
@@ -50,13 +57,14 @@ static xen_pfn_t first_m2p_mfn(void)
         l->extent_start = (uint64_t)(uintptr_t)ext;
         rc = xencall2(x, HYPERVISOR_memory_op, XENMEM_machphys_mfn_list,
                       (uint64_t)(uintptr_t)l);
+        rc = rc ? -errno : 0;
         if (rc == 0 && l->nr_extents > 0)
-            mfn = ext[0];
+            *mfn = ext[0];
     }
     xencall_free_buffer(x, l);
     xencall_free_buffer(x, ext);
     xencall_close(x);
-    return mfn;
+    return rc;
 }
 
 int main(void)
@@ -76,8 +84,18 @@ int main(void)
     if (!vt_ok(fm != NULL, "open", "%s", vt_errno(errno)))
         return vt_done();
 
-    mfn = first_m2p_mfn();
-    if (!vt_ok(mfn != 0, "XENMEM_machphys_mfn_list", NULL))
+    int rc = first_m2p_mfn(&mfn);
+#if VT_ARM
+    vt_ok(rc == -ENOSYS, "XENMEM_machphys_mfn_list: no M2P table on Arm "
+          "(ENOSYS)", "%s", vt_errno(-rc));
+    /* frame numbers for the checks below, which never reach a frame */
+    for (int i = 0; i < N; i++)
+        arr[i] = VT_GUEST_RAM_GFN + i;
+    (void)q;
+    (void)first;
+#else
+    if (!vt_ok(rc == 0 && mfn != 0, "XENMEM_machphys_mfn_list", "%s",
+               vt_errno(-rc)))
         return vt_done();
     vt_note("first M2P mfn 0x%lx", (unsigned long)mfn);
 
@@ -107,6 +125,7 @@ int main(void)
         vt_ok(xenforeignmemory_unmap(fm, p, N) == 0, "unmap", "%s",
               vt_errno(errno));
     }
+#endif
 
     /* a domain that does not exist: per-frame -ESRCH, ioctl succeeds */
     memset(err, 0x55, sizeof(err));

@@ -7,6 +7,10 @@
  * unstable interface the library avoids, used here only as the oracle).
  * The load/unload round trip loads a two-segment image into the default
  * slot and never executes it.
+ *
+ * Xen on Arm has no kexec: no kexec_op hypercall and no
+ * XENMEM_machine_memory_map, so every call but the version ones answers
+ * ENOSYS there -- asserted, and checked against the raw hypercalls.
  */
 #define __XEN_TOOLS__ 1
 #include <stdint.h>
@@ -18,8 +22,10 @@
 #include <xentoolcore.h>
 
 #include "vmtest.h"
+#include "vtarch.h"
 
 #define EM_X86_64 62
+#define EM_AARCH64 183
 #define MiB (1024ULL * 1024)
 
 static int read_sys(const char *path, char *buf, size_t len)
@@ -52,8 +58,8 @@ static void check_version(xenkexec_handle *xk)
 
     rc = xenkexec_version_string(xk, XENVER_capabilities, buf, sizeof buf);
     vt_ok(rc > 0 && (size_t)rc == strlen(buf) &&
-              strstr(buf, "xen-3.0-x86_64") != NULL,
-          "capabilities string", "rc=%d '%s'", rc, buf);
+                  strstr(buf, VT_XEN_CAPS) != NULL,
+          "capabilities string names " VT_XEN_CAPS, "rc=%d '%s'", rc, buf);
     vt_fact("capabilities: %s", buf);
     if (read_sys("/sys/hypervisor/properties/capabilities", sys,
                  sizeof sys) == 0) {
@@ -297,6 +303,61 @@ static void check_load_unload(xenkexec_handle *xk, uint64_t dest)
           "rc=%d %s", rc, vt_errno(errno));
 }
 
+/*
+ * Xen without kexec (Arm): every kexec call answers ENOSYS, as the raw
+ * hypercalls do; the library adds nothing of its own (nr_cpus probes
+ * with get_range, and gives up on its first error).
+ */
+static void check_no_kexec(xenkexec_handle *xk, xencall_handle *xc)
+{
+    xenkexec_memory_range r[4];
+    xenkexec_segment seg = { NULL, 0, VT_GUEST_RAM_GFN << 12, 0x1000 };
+    uint64_t size = 1, start = 1;
+    unsigned char raw[4 * 20];
+    uint32_t *range;
+    int rc, e;
+
+#define ENOSYS_(call, name) \
+    do { errno = 0; rc = (call); e = errno; \
+         vt_ok(rc == -1 && e == ENOSYS, name " -> ENOSYS (no kexec on Arm)", \
+               "rc=%d %s", rc, vt_errno(e)); } while (0)
+    ENOSYS_(xenkexec_machine_memory_map(xk, NULL, 0),
+            "machine_memory_map(count)");
+    ENOSYS_(xenkexec_machine_memory_map(xk, r, 4), "machine_memory_map");
+    ENOSYS_(xenkexec_nr_cpus(xk), "nr_cpus");
+    ENOSYS_(xenkexec_get_range(xk, KEXEC_RANGE_MA_XEN, 0, &size, &start),
+            "get_range(MA_XEN)");
+    vt_ok(size == 1 && start == 1, "a failed get_range leaves its outputs",
+          NULL);
+    ENOSYS_(xenkexec_get_range(xk, KEXEC_RANGE_MA_CPU, 0, &size, &start),
+            "get_range(MA_CPU, 0)");
+    ENOSYS_(xenkexec_status(xk, KEXEC_TYPE_DEFAULT), "status(DEFAULT)");
+    ENOSYS_(xenkexec_load(xk, KEXEC_TYPE_DEFAULT, EM_AARCH64,
+                          VT_GUEST_RAM_GFN << 12, 1, &seg), "load");
+    ENOSYS_(xenkexec_unload(xk, KEXEC_TYPE_DEFAULT), "unload");
+    /* safe here: there is nothing that could be executed */
+    ENOSYS_(xenkexec_exec(xk, KEXEC_TYPE_DEFAULT), "exec");
+#undef ENOSYS_
+
+    /* the oracle: the same hypercalls, raw */
+    errno = 0;
+    rc = raw_memory_map(xc, raw, 4);
+    vt_ok(rc == -1 && errno == ENOSYS,
+          "raw XENMEM_machine_memory_map -> ENOSYS", "rc=%d %s", rc,
+          vt_errno(errno));
+    range = xencall_alloc_buffer(xc, 24);
+    if (range) {
+        memset(range, 0, 24);
+        range[0] = KEXEC_RANGE_MA_XEN;
+        errno = 0;
+        rc = xencall2(xc, 37 /* kexec_op */, 3 /* kexec_get_range */,
+                      (uint64_t)(uintptr_t)range);
+        vt_ok(rc == -1 && errno == ENOSYS, "raw kexec_op -> ENOSYS",
+              "rc=%d %s", rc, vt_errno(errno));
+        xencall_free_buffer(xc, range);
+    }
+}
+
 int main(void)
 {
     xenkexec_handle *xk;
@@ -311,10 +372,14 @@ int main(void)
     if (!xk || !xc)
         return vt_done();
     check_version(xk);
-    dest = check_memory_map(xk, xc);
-    check_cpus_and_ranges(xk, xc);
-    if (dest)
-        check_load_unload(xk, dest);
+    if (VT_ARM) {
+        check_no_kexec(xk, xc);
+    } else {
+        dest = check_memory_map(xk, xc);
+        check_cpus_and_ranges(xk, xc);
+        if (dest)
+            check_load_unload(xk, dest);
+    }
     xencall_close(xc);
 
     /* the handle is registered with toolcore: restrict_all neuters it */
