@@ -210,6 +210,15 @@ XS_API int xenforeignmemory_resource_size(xenforeignmemory_handle *fmem,
     rc = osdep_xenforeignmemory_map_resource(fmem, &fres);
     if (rc < 0)
         return xs__ret(rc);
+    /*
+     * Xen 4.17 answers a size query it cannot serve (an unknown resource
+     * type) with success and its error code in the 32-bit frame count:
+     * 0xffffffa1 is -EOPNOTSUPP.  No resource comes near 2^32 - 4096
+     * frames, so such a count is that error, not a size
+     * (docs/api/foreignmemory.md, "Per Xen version").
+     */
+    if (fres.nr_frames > UINT32_MAX - 4095 && fres.nr_frames <= UINT32_MAX)
+        return xs__ret(-(int)(UINT32_MAX - fres.nr_frames + 1));
     if (xs__pages_to_bytes(fres.nr_frames, size))
         return xs__ret(-EOVERFLOW);
     return 0;

@@ -418,6 +418,20 @@ static void test_map_resource(void **state)
     assert_non_null(r);
     assert_null(addr);
     assert_int_equal(xenforeignmemory_unmap_resource(f, r), 0);
+
+    /* Xen 4.17's "success" with -EOPNOTSUPP in the frame count */
+    resource_frames = 0xffffffa1;
+    size = 7;
+    errno = 0;
+    assert_int_equal(xenforeignmemory_resource_size(f, 4, 99, 0, &size), -1);
+    assert_int_equal(errno, EOPNOTSUPP);
+    assert_int_equal(size, 7);    /* untouched on failure */
+    resource_frames = 0xfffff001; /* -4095: still an errno */
+    assert_int_equal(xenforeignmemory_resource_size(f, 4, 99, 0, &size), -1);
+    assert_int_equal(errno, 4095);
+    resource_frames = 0x100000; /* a large table is still a size */
+    assert_int_equal(xenforeignmemory_resource_size(f, 4, 1, 0, &size), 0);
+    assert_int_equal(size, (size_t)0x100000 << 12);
     assert_int_equal(xenforeignmemory_close(f), 0);
 }
 
