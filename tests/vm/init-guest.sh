@@ -20,6 +20,12 @@ ls /dev/xen
 for impl in ours upstream; do
     while read -r p; do
         [ -n "$p" ] || continue
+        # the other side cannot load on this release (see init-dom0.sh)
+        if grep -qx "$p $impl" /t/nopair 2>/dev/null &&
+            ! grep -qx "$p-peer $impl" /t/noload; then
+            echo "@@XG NOTRUN $p-peer $impl"
+            continue
+        fi
         XSVM_SESSION=vmtest/$p/$impl LD_LIBRARY_PATH=/$impl/lib \
             timeout -s KILL ${XSVM_PROG_TIMEOUT:-60} \
             /t/bin/$p-peer-$impl > /tmp/out 2>&1

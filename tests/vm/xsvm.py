@@ -23,11 +23,12 @@ from harness.boot import (boot, boot_once_more_on_crash_storm,  # noqa: E402
                           crash_lines, find_qemu, read_serial)
 from harness.common import (HERE, Failure, Prereq, lock_cache,  # noqa: E402
                             log, run_paths)
+from harness.initramfs import LibEnv  # noqa: E402
 from harness.platform import DEFAULT_ARCH, DEFAULT_DIST, Target  # noqa
-from harness.transcript import (GMARK, MARK, Tap, early_exit,  # noqa: E402
-                                load_allowlist, parse_runs, prereq_or_fail,
-                                print_demo, report_runs, section,
-                                write_bench)
+from harness.transcript import (GMARK, MARK, Expect, Tap,  # noqa: E402
+                                early_exit, load_allowlist, parse_runs,
+                                prereq_or_fail, print_demo, report_runs,
+                                section, segv_runs, write_bench)
 
 
 def arguments():
@@ -77,25 +78,27 @@ def arguments():
 
 
 def prepare(a, target, cache, builddir):
-    """Packages, unpacked tree and initramfs: (qemu, xen, vmlinuz, initrd)."""
+    """Packages, unpacked tree and initramfs: (qemu, xen, vmlinuz, initrd,
+    the upstream builds this release cannot load)."""
     qemu = find_qemu(target)
     import shutil
-    # (another architecture's programs are read with binutils' readelf)
+    # (another architecture's programs are read by harness/elf.py)
     for tool in ('apt-get', 'dpkg', 'gzip') + (
-            ('readelf',) if target.foreign else ('ldd',)):
+            () if target.foreign else ('ldd',)):
         if not shutil.which(tool):
             raise Prereq(tool + ' not found')
     lock_cache(cache)            # held until we exit
     apt = fetch.apt_for(target, cache)
-    debs = fetch.resolve_and_fetch(apt, cache, target,
-                                   testimage.packages(target, a.suite),
-                                   a.suite)
+    pkgs, own_libc = testimage.packages(apt, target, a.suite)
+    debs = fetch.resolve_and_fetch(apt, cache, target, pkgs, a.suite)
     root = fetch.unpack(cache, list(debs.values()))
-    initrd, xen, vmlinuz = testimage.build_initrd(a, target, builddir,
-                                                  cache, root, debs)
+    env = LibEnv(target, root, own_libc)
+    noload, nopair = testimage.unloadable(a, env)
+    initrd, xen, vmlinuz = testimage.build_initrd(
+        a, target, builddir, cache, root, debs, env, noload, nopair)
     if target.hypervisor == 'dm':
         xen = fetch.build_dm_xen(target, builddir)
-    return qemu, xen, vmlinuz, initrd
+    return qemu, xen, vmlinuz, initrd, (noload, nopair)
 
 
 def main():
@@ -110,7 +113,8 @@ def main():
         builddir, cache, serial_log = run_paths(
             a.builddir, a.logdir, target,
             'vm-%s-%s.log' % (a.suite, target.label))
-        qemu, xen, vmlinuz, initrd = prepare(a, target, cache, builddir)
+        qemu, xen, vmlinuz, initrd, loadable = prepare(a, target, cache,
+                                                       builddir)
     except Prereq as e:
         return prereq_or_fail(0, str(e))
     except (Failure, subprocess.CalledProcessError, OSError) as e:
@@ -145,7 +149,7 @@ def main():
 
     def attempt(sub):
         result = boot_once()
-        crashes = report(a, target, sub, result, serial_log)
+        crashes = report(a, target, sub, result, serial_log, loadable)
         return crashes, result
 
     status, elapsed, qrc, qout, lines = boot_once_more_on_crash_storm(
@@ -160,10 +164,13 @@ def main():
     return rc
 
 
-def report(a, target, tap, result, serial_log):
-    """Report every check of one boot into tap; returns the kernel's
-    process-crash lines (the crash-storm evidence)."""
+def report(a, target, tap, result, serial_log, loadable):
+    """Report every check of one boot into tap; returns the crash-storm
+    evidence: the kernel's process-crash lines and the programs killed
+    by SIGSEGV."""
     status, elapsed, qrc, qout, lines = result
+    noload, nopair = loadable
+    rules = Expect(target.xen, noload, nopair)
     runs, order, done = parse_runs(lines, MARK)
     log('boot %s in %.1fs (qemu rc=%s); serial log: %s'
         % (status, elapsed, qrc, serial_log))
@@ -180,15 +187,18 @@ def report(a, target, tap, result, serial_log):
     allow = load_allowlist(os.path.join(HERE, 'known-differences.txt'))
     impls = ['ours', 'upstream']
     ours_only = [p[0] for p in a.ours_only]
+    segv = segv_runs(runs)
     if a.suite == 'dom0':
-        report_runs(tap, runs, [p[0] for p in a.prog], impls, allow, '')
-        report_runs(tap, runs, ours_only, ['ours'], allow, '')
+        report_runs(tap, runs, [p[0] for p in a.prog], impls, allow, '',
+                    rules)
+        report_runs(tap, runs, ours_only, ['ours'], allow, '', rules)
     else:
         # dom0 programs of a two-domain boot run before the guest starts
-        report_runs(tap, runs, [p[0] for p in a.prog], impls, allow, '')
+        report_runs(tap, runs, [p[0] for p in a.prog], impls, allow, '',
+                    rules)
         names = [p[0] for p in a.pair]
-        report_runs(tap, runs, names, impls, allow, ' (dom0)')
-        report_runs(tap, runs, ours_only, ['ours'], allow, ' (dom0)')
+        report_runs(tap, runs, names, impls, allow, ' (dom0)', rules)
+        report_runs(tap, runs, ours_only, ['ours'], allow, ' (dom0)', rules)
         glines = section(lines, 'GUEST-LOG')
         if not glines:
             for name in names:
@@ -197,13 +207,14 @@ def report(a, target, tap, result, serial_log):
                            'no guest console log reached the serial port')
         else:
             gruns, _, gdone = parse_runs(glines, GMARK)
+            segv += segv_runs(gruns)
             report_runs(tap, gruns, [n + '-peer' for n in names], impls,
-                        allow, ' (domU)')
+                        allow, ' (domU)', rules)
             if not gdone:
                 log('guest did not print %s DONE; guest log tail:' % GMARK)
                 for l in glines[-40:]:
                     log('  ' + l)
-    return crash_lines(lines)
+    return crash_lines(lines) + segv
 
 
 if __name__ == '__main__':

@@ -199,8 +199,8 @@ def deb_filename(pkg, ver, arch):
     return '%s_%s_%s.deb' % (pkg, ver.replace(':', '%3a'), arch)
 
 
-def candidates(apt, pkgs):
-    """pkg -> (version, arch) of apt's candidate, via `apt-cache show`."""
+def show(apt, pkgs, missing_ok=False):
+    """pkg -> {field: value} of apt's candidate, via `apt-cache show`."""
     try:
         p = run(apt.cmd('apt-cache', 'show', '--no-all-versions') + pkgs,
                 check=False)
@@ -211,10 +211,9 @@ def candidates(apt, pkgs):
     for stanza in p.stdout.split('\n\n'):
         fields = dict(re.findall(r'^([A-Za-z-]+): (.*)$', stanza, re.M))
         if 'Package' in fields and fields['Package'] not in res:
-            res[fields['Package']] = (fields['Version'],
-                                      fields.get('Architecture', 'amd64'))
+            res[fields['Package']] = fields
     missing = [x for x in pkgs if x not in res]
-    if missing:
+    if missing and not missing_ok:
         raise Prereq('apt does not know package(s) %s. The package lists '
                      'are probably missing: run `apt-get update` once '
                      '(as root) and retry.%s'
@@ -222,6 +221,73 @@ def candidates(apt, pkgs):
                         ('\napt-cache said: ' + p.stderr.strip())
                         if p.stderr.strip() else ''))
     return res
+
+
+def candidates(apt, pkgs):
+    """pkg -> (version, arch) of apt's candidate."""
+    return {k: (f['Version'], f.get('Architecture', 'amd64'))
+            for k, f in show(apt, pkgs).items()}
+
+
+def is_library_pkg(name):
+    return name.startswith('lib') or name == 'zlib1g'
+
+
+def library_closure(apt, pkgs):
+    """The runtime library packages pkgs need, transitively (Depends and
+    Pre-Depends, the first alternative apt knows; only library packages
+    are followed, so python3, debconf and the like stay out).  The
+    libraries a binary really loads are checked later from its ELF
+    headers: this only decides what to download."""
+    have, todo = set(pkgs), list(pkgs)
+    out = []
+    while todo:
+        info = show(apt, todo, missing_ok=True)
+        todo = []
+        for fields in info.values():
+            deps = fields.get('Pre-Depends', '') + ',' + \
+                fields.get('Depends', '')
+            for group in deps.split(','):
+                alts = [re.sub(r'[\s(].*$', '', a.strip()).split(':')[0]
+                        for a in group.split('|') if a.strip()]
+                alts = [a for a in alts if is_library_pkg(a)]
+                if not alts or any(a in have for a in alts):
+                    continue
+                known = show(apt, alts, missing_ok=True)
+                pick = [a for a in alts if a in known]
+                if pick:
+                    have.add(pick[0])
+                    out.append(pick[0])
+                    todo.append(pick[0])
+    return out
+
+
+def host_libc_version():
+    p = run(['dpkg-query', '-W', '-f', '${Version}', 'libc6'], check=False)
+    return p.stdout.strip() or None
+
+
+def version_gt(a, b):
+    return run(['dpkg', '--compare-versions', a, 'gt', b],
+               check=False).returncode == 0
+
+
+def needs_own_libc(apt, target):
+    """Whether the upstream side must run on the target's C library (and
+    loader) beside libxenstable's: when the target's glibc is newer than
+    the host's (its libraries may use symbols the host's lacks: trixie's
+    libxenhypfs needs GLIBC_2.38).  An older glibc's binaries run on the
+    host's newer one.  On another architecture both sides run on the
+    target's C library anyway (the host's cannot run there; the
+    architecture's runtime_pkgs bring it), so there is no second one."""
+    host_codename, host_arch = host_dist_arch()
+    if host_arch != target.arch.name:
+        return False
+    if host_codename == target.dist.name:
+        return False
+    mine = host_libc_version()
+    theirs = candidates(apt, ['libc6'])['libc6'][0]
+    return mine is None or version_gt(theirs, mine)
 
 
 def resolve_kernel(apt, target):

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 
+from . import elf
 from .common import Failure, Prereq, run
 
 # ---------------------------------------------------------------- modules
@@ -249,54 +250,6 @@ def host_busybox(target, root):
     return [emu, bb]
 
 
-def readelf_deps(path):
-    """(DT_NEEDED sonames, run path entries with $ORIGIN expanded,
-    PT_INTERP or None) of an ELF file of any architecture, read by
-    binutils' readelf (the host's ldd can only ask the host's loader)."""
-    p = run(['readelf', '-W', '-d', '-l', path], check=False)
-    if p.returncode != 0:
-        raise Failure('readelf %s: %s' % (path, p.stderr.strip()))
-    needed = re.findall(r'\(NEEDED\)\s+Shared library: \[([^\]]+)\]',
-                        p.stdout)
-    origin = os.path.dirname(os.path.abspath(path))
-    runpath = []
-    for m in re.findall(r'\((?:RUNPATH|RPATH)\)\s+Library r(?:un)?path: '
-                        r'\[([^\]]*)\]', p.stdout):
-        runpath += [d.replace('${ORIGIN}', origin).replace('$ORIGIN', origin)
-                    for d in m.split(':') if d]
-    interp = re.search(r'Requesting program interpreter: ([^\]]+)\]',
-                       p.stdout)
-    return needed, runpath, interp.group(1) if interp else None
-
-
-def readelf_closure(path, dirs):
-    """[(soname, path)] like ldd's: every library path needs,
-    transitively, each looked up in the run path of the file that needs
-    it and then in dirs (the target's library directories), plus the
-    loader its PT_INTERP names."""
-    out, seen = [], set()
-    needed, runpath, interp = readelf_deps(path)
-    todo = [(n, runpath) for n in needed]
-    if interp:
-        todo.append((os.path.basename(interp), []))
-    while todo:
-        soname, rp = todo.pop(0)
-        if soname in seen:
-            continue
-        seen.add(soname)
-        for d in rp + list(dirs):
-            cand = os.path.join(d, soname)
-            if os.path.exists(cand):
-                break
-        else:
-            raise Failure('%s: library %s not found in %s' % (
-                path, soname, ':'.join(rp + list(dirs))))
-        out.append((soname, cand))
-        n2, rp2, _ = readelf_deps(os.path.realpath(cand))
-        todo += [(n, rp2) for n in n2]
-    return out
-
-
 def root_lib_dirs(target, upstream_libdir):
     """The target's library directories in the unpacked packages (the
     tree upstream_libdir, <root>/usr/lib/<multiarch>, is part of)."""
@@ -306,10 +259,15 @@ def root_lib_dirs(target, upstream_libdir):
 
 def closure(target, path, dirs=()):
     """[(soname, resolved path)] of an ELF the VM will run: the host's
-    ldd (with dirs first) for the host's architecture, readelf and dirs
-    for another one."""
+    ldd (with dirs first) for the host's architecture; for another one,
+    read from the ELF files (elf.closure: each library looked up in the
+    run path of the file that needs it, then in dirs, plus the loader
+    its PT_INTERP names)."""
     if target.foreign:
-        return readelf_closure(path, dirs)
+        try:
+            return elf.closure(path, dirs)
+        except LookupError as e:
+            raise Failure(str(e))
     return ldd(path, dirs)
 
 
@@ -329,46 +287,137 @@ def is_stable_lib(soname):
     return soname.startswith(STABLE_LIBS)
 
 
-def add_program(tree, target, exe, dest, builddir, upstream_libdir):
-    """Copy a dynamically linked program plus its ldd closure.
+def under(path, d):
+    return path.startswith(os.path.realpath(d) + os.sep)
 
-    libxenstable (and anything else from the build dir) goes to /ours/lib,
-    Debian's stable libxen* (from the unpacked .debs, not the host) to
-    /upstream/lib, other Debian libxen* (e.g. libxenstore) and everything
-    else to the system library directory (the loader also to its own)."""
-    ours = dest.endswith('-ours')
+
+class LibEnv:
+    """Where the upstream side of a test bed (Debian's test-program
+    builds and tools) gets its libraries, and how they reach the VM.
+
+    Debian's libxen* always come from the target release's packages.
+    The rest comes from the host (its library dirs after the unpacked
+    ones) on the host's architecture, and from the target's packages
+    on another one (target.foreign: libxenstable's side uses them too).
+    own_libc: the release's glibc is newer than the host's (Debian 13's
+    2.41 on a Debian 12 host).  Then the upstream side's whole closure
+    comes from the target's packages, lands in /upstream/lib next to the
+    target's loader, and each upstream program's PT_INTERP is pointed at
+    that loader (/upstream/ld.so), while libxenstable's side keeps the
+    host's C library and loader."""
+
+    LOADER = '/upstream/ld.so'
+
+    def __init__(self, target, root, own_libc):
+        self.target = target
+        self.root = root
+        self.own_libc = own_libc
+        multi = target.arch.multiarch
+        self.root_dirs = [target.lib_dir(root), os.path.join(root, 'lib',
+                                                             multi)]
+        self.dirs = self.root_dirs + (
+            [] if own_libc or target.foreign
+            else ['/lib/' + multi, '/usr/lib/' + multi])
+
+    def closure(self, exe, skip=lambda soname: False):
+        try:
+            return elf.closure(exe, self.dirs, skip)
+        except LookupError as e:
+            raise Failure(str(e))
+
+    def lib(self, soname):
+        """The path of a library of the target's packages."""
+        for d in self.root_dirs:
+            if os.path.exists(os.path.join(d, soname)):
+                return os.path.realpath(os.path.join(d, soname))
+        raise Failure('no unpacked Debian package provides ' + soname)
+
+    def has(self, soname):
+        return any(os.path.exists(os.path.join(d, soname))
+                   for d in self.root_dirs)
+
+    def unloadable(self, exe):
+        """Why the loader would refuse exe with these libraries, or None:
+        a libxen* the target's release does not have at all (another
+        version's libxenctrl), or symbol versions of one that its build
+        lacks.  'lib' or 'lib VERS', comma-separated."""
+        why = []
+        for lib in elf.Elf(exe).needed():
+            if is_xen_lib(lib) and not self.has(lib):
+                why.append(lib)
+        for lib, vers in sorted(elf.Elf(exe).version_needs().items()):
+            if not is_xen_lib(lib) or not self.has(lib):
+                continue
+            have = elf.Elf(self.lib(lib)).version_defs()
+            why += ['%s %s' % (lib, v) for v in sorted(vers - have)]
+        return ', '.join(why) or None
+
+
+def add_program(tree, target, exe, dest, builddir, env):
+    """Copy a test program plus its library closure.
+
+    The libxenstable build (dest ends in -ours): libxenstable (and
+    anything else from the build dir) goes to /ours/lib, the rest of its
+    closure (the host's, or the target's packages' on another
+    architecture) to the system library directory and its loader to the
+    loader's directory.  The upstream build: see add_upstream."""
+    if not dest.endswith('-ours'):
+        return add_upstream(tree, env, exe, dest, builddir,
+                            all_xen_upstream=False)
     syslib = target.syslib
     tree.copy(exe, dest, 0o755)
-    dirs = root_lib_dirs(target, upstream_libdir) if target.foreign else []
-    # (the unpacked packages live in the build dir too: not ours)
-    pkgroot = os.path.realpath(os.path.join(upstream_libdir, '..', '..',
-                                            '..')) + os.sep
+    dirs = env.root_dirs if target.foreign else []
     for soname, path in closure(target, exe, dirs):
         real = os.path.realpath(path)
-        if (real.startswith(os.path.realpath(builddir) + os.sep) and
-                not real.startswith(pkgroot)) or \
+        if (under(real, builddir) and not under(real, env.root)) or \
                 soname.startswith('libxenstable'):
-            if not ours:
-                raise Failure('%s (an upstream build) loads %s from the '
-                              'build dir' % (exe, soname))
-            # (ldd already lists the transitive closure)
+            # (the closure is transitive already)
             tree.copy(real, '/ours/lib/' + soname, 0o755)
+        elif is_stable_lib(soname):
+            raise Failure('%s (the libxenstable build) links Debian\'s '
+                          '%s: it would not test libxenstable'
+                          % (exe, soname))
         elif is_xen_lib(soname):
-            if ours and is_stable_lib(soname):
-                raise Failure('%s (the libxenstable build) links Debian\'s '
-                              '%s: it would not test libxenstable'
-                              % (exe, soname))
-            src = os.path.join(upstream_libdir, soname)
-            if not os.path.exists(src):
-                raise Failure('%s needs %s, which no unpacked Debian '
-                              'package provides' % (exe, soname))
-            tree.copy(os.path.realpath(src),
-                      ('/upstream/lib/' if is_stable_lib(soname)
-                       else syslib) + soname, 0o755)
+            tree.copy(env.lib(soname), syslib + soname, 0o755)
         elif soname == target.arch.loader:
             add_loader(tree, target, real)
         else:
             tree.copy(real, syslib + soname, 0o755)
+
+
+def add_upstream(tree, env, exe, dest, builddir=None, all_xen_upstream=True):
+    """A program that runs on Debian's libraries (a test program's
+    upstream build, or one of Debian's own tools) plus its closure:
+    Debian's stable libxen* go to /upstream/lib, other libxen* too when
+    all_xen_upstream (tools run with LD_LIBRARY_PATH=/upstream/lib) and
+    to the system library directory otherwise; with env.own_libc
+    everything goes to /upstream/lib and the program's interpreter is
+    the target's loader.  A program that cannot load on this release
+    (env.unloadable) gets what resolves: it runs only to show the loader
+    refusing it."""
+    target = env.target
+    syslib = target.syslib
+    tree.copy(exe, dest, 0o755)
+    absent = lambda so: is_xen_lib(so) and not env.has(so)  # noqa: E731
+    for soname, path in env.closure(exe, absent):
+        real = os.path.realpath(path)
+        if builddir and under(real, builddir) and not under(real, env.root):
+            raise Failure('%s (an upstream build) loads %s from the '
+                          'build dir' % (exe, soname))
+        if soname.startswith('libxenstable'):
+            raise Failure('%s (an upstream build) loads %s' % (exe, soname))
+        if env.own_libc or is_stable_lib(soname) or \
+                (all_xen_upstream and is_xen_lib(soname)):
+            tree.copy(real, '/upstream/lib/' + soname, 0o755)
+        elif soname == target.arch.loader:
+            add_loader(tree, target, real)
+        else:
+            tree.copy(real, syslib + soname, 0o755)
+    if env.own_libc:
+        loader = env.lib(target.arch.loader)
+        tree.copy(loader, '/upstream/lib/' + target.arch.loader, 0o755)
+        tree.symlink('lib/' + target.arch.loader, env.LOADER)
+        elf.set_interp(tree.p(dest), env.LOADER)
 
 
 def add_loader(tree, target, path):
@@ -381,13 +430,12 @@ def add_loader(tree, target, path):
                      target.syslib + a.loader)
 
 
-def add_tool(tree, target, src, dest, libdir, tool_libdirs):
-    """A Debian Xen tool: its libxen* go to /upstream/lib, the rest to the
-    system lib dir (resolved on the host with the unpacked libs first)."""
+def add_host_tool(tree, target, src, dest, libdir):
+    """One of the host's own tools (bench mode: strace, valgrind; the
+    host's architecture only): its libxen* go to /upstream/lib, the rest
+    to the system lib dir."""
     tree.copy(src, dest, 0o755)
-    if target.foreign:
-        tool_libdirs = list(tool_libdirs) + root_lib_dirs(target, libdir)
-    for soname, path in closure(target, src, tool_libdirs):
+    for soname, path in ldd(src, [libdir]):
         real = os.path.realpath(path)
         if is_xen_lib(soname):
             tree.copy(os.path.realpath(os.path.join(libdir, soname)),

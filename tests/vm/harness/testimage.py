@@ -11,9 +11,9 @@ import time
 from . import fetch
 from .common import (HERE, Failure, Prereq, hash_harness, log,
                      read_template, sha256_file, vm_env)
-from .initramfs import (Tree, add_program, add_tool, closure,
-                        find_host_lib, find_kernel, host_busybox,
-                        module_order, root_lib_dirs)
+from .initramfs import (Tree, add_host_tool, add_program, add_upstream,
+                        closure, find_host_lib, find_kernel, host_busybox,
+                        module_order)
 
 # Loaded in this order (dependencies, read from the .ko files, go first).
 XEN_MODULES = ['xen-evtchn', 'xen-privcmd', 'xenfs', 'xen-gntdev',
@@ -39,9 +39,38 @@ def bench_valgrind(target):
             '/usr/libexec/valgrind/default.supp']
 
 
-def packages(target, suite):
-    """What a suite needs besides the hypervisor, busybox and kernel."""
-    return target.lib_pkgs + (target.tool_pkgs if suite == 'twodom' else [])
+def packages(apt, target, suite):
+    """What a suite needs besides the hypervisor, busybox and kernel, and
+    whether the upstream side runs on the target's own C library."""
+    pkgs = target.lib_pkgs + (target.tool_pkgs if suite == 'twodom' else [])
+    own_libc = fetch.needs_own_libc(apt, target)
+    if own_libc:
+        pkgs += fetch.library_closure(apt, pkgs)
+    return pkgs, own_libc
+
+
+def unloadable(a, env):
+    """{(name, impl): reason} of the upstream builds Debian's libraries
+    of this release cannot load (programs built against newer headers
+    need symbol versions an older library lacks), and the pairs that
+    therefore cannot run ({pair name}, per impl).  Names are as the
+    reports use them: dom0 programs and pairs by name, guest peers as
+    <name>-peer."""
+    out = {}
+    for name, ours, up in a.prog:
+        out[(name, 'upstream')] = env.unloadable(up)
+    for name, ours, up, pours, pup in a.pair:
+        out[(name, 'upstream')] = env.unloadable(up)
+        out[(name + '-peer', 'upstream')] = env.unloadable(pup)
+    noload = {k: v for k, v in out.items() if v}
+    nopair = {(p[0], impl) for p in a.pair for impl in ('upstream',)
+              if (p[0], impl) in noload or (p[0] + '-peer', impl) in noload}
+    return noload, nopair
+
+
+def noload_files(tree, noload, nopair):
+    tree.write('/t/noload', ''.join('%s %s\n' % k for k in sorted(noload)))
+    tree.write('/t/nopair', ''.join('%s %s\n' % k for k in sorted(nopair)))
 
 
 def guest_type():
@@ -51,9 +80,11 @@ def guest_type():
     return gtype
 
 
-def build_initrd(a, target, builddir, cache, root, debs):
+def build_initrd(a, target, builddir, cache, root, debs, env, noload,
+                 nopair):
     """Stage and pack the dom0 initramfs; cached on a hash of its inputs.
-    Returns (initrd, hypervisor image, kernel)."""
+    env is the upstream side's LibEnv.  Returns (initrd, hypervisor
+    image, kernel)."""
     kver, vmlinuz = find_kernel(root)
     xen = fetch.xen_image(target, cache, root, debs[target.xen_pkg])
 
@@ -61,7 +92,8 @@ def build_initrd(a, target, builddir, cache, root, debs):
     # they load from the build dir / host.
     h = hashlib.sha256()
     h.update(('\n'.join(sorted(os.path.basename(d)
-                               for d in debs.values())) + a.suite).encode())
+                               for d in debs.values())) + a.suite +
+              ' own-libc=%s' % env.own_libc).encode())
     hash_harness(h)
     exes = [x for p in a.prog for x in p[1:]] + \
         [x for p in a.pair for x in p[1:]] + [p[1] for p in a.ours_only]
@@ -71,10 +103,9 @@ def build_initrd(a, target, builddir, cache, root, debs):
         exes += a.bench + BENCH_TOOLS + bench_valgrind(target) + \
             [BENCH_SCRIPT]
         h.update(repr(a.bench).encode())
-    env = vm_env(target.vm_env())
-    h.update((env + guest_type()).encode())
-    libdirs = root_lib_dirs(target, target.lib_dir(root)) \
-        if target.foreign else []
+    vm_env_text = vm_env(target.vm_env())
+    h.update((vm_env_text + guest_type()).encode())
+    libdirs = env.root_dirs if target.foreign else []
     for exe in exes:
         sha256_file(exe, h)
         for _, lib in closure(target, exe, libdirs):
@@ -93,13 +124,12 @@ def build_initrd(a, target, builddir, cache, root, debs):
             os.unlink(os.path.join(cache, fn))
 
     t0 = time.time()
-    upstream_libdir = target.lib_dir(root)
     bbhost = host_busybox(target, root)
     mods = module_order(root, kver, XEN_MODULES)
     log('kernel %s, modules: %s' % (kver, ' '.join(n for n, _ in mods)))
 
     def prog(t, exe, dest):
-        add_program(t, target, exe, dest, builddir, upstream_libdir)
+        add_program(t, target, exe, dest, builddir, env)
 
     # dom0 test programs
     tree = Tree(os.path.join(cache, 'stage-' + a.suite), bbhost)
@@ -112,7 +142,7 @@ def build_initrd(a, target, builddir, cache, root, debs):
     for name, ours, up, pours, pup in a.pair:
         prog(tree, ours, '/t/bin/%s-ours' % name)
         prog(tree, up, '/t/bin/%s-upstream' % name)
-    tree.write('/t/env', env)
+    tree.write('/t/env', vm_env_text)
     tree.write('/t/plan', ''.join('%s\n' % n for n in plan))
     tree.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
     for name, exe in a.ours_only:
@@ -123,51 +153,53 @@ def build_initrd(a, target, builddir, cache, root, debs):
     tree.write('/t/demo', ''.join('%s\n' % os.path.basename(e)
                                   for e in a.demo))
     tree.write('/init', read_template('init-dom0.sh'), 0o755)
+    noload_files(tree, noload, nopair)
     if a.bench:
-        add_bench(tree, target, a, builddir, upstream_libdir)
+        add_bench(tree, target, a, builddir, env)
 
     if a.suite == 'twodom':
-        build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
-                     builddir, cache, a, bbhost, env)
+        build_twodom(tree, target, root, kver, vmlinuz, builddir, cache, a,
+                     bbhost, env, vm_env_text, noload, nopair)
 
     # Debian's upstream libraries: the whole stable set, so a test program
     # that gains a dependency keeps working.
     for pkg in target.lib_pkgs:
         for soname in fetch.lib_sonames(target, root, debs[pkg]):
-            tree.copy(os.path.realpath(os.path.join(upstream_libdir,
-                                                    soname)),
-                      '/upstream/lib/' + soname, 0o755)
+            lib = env.lib(soname)
+            tree.copy(lib, '/upstream/lib/' + soname, 0o755)
+            if env.own_libc:
+                for dep, path in env.closure(lib):
+                    tree.copy(os.path.realpath(path), '/upstream/lib/' + dep,
+                              0o755)
     tree.cpio_gz(initrd)
     log('initramfs built in %.1fs' % (time.time() - t0))
     return initrd, xen, vmlinuz
 
 
-def add_bench(tree, target, a, builddir, upstream_libdir):
+def add_bench(tree, target, a, builddir, env):
     for impl, exe in zip(('ours', 'upstream'), a.bench):
         add_program(tree, target, exe, '/t/bin/xsbench-' + impl, builddir,
-                    upstream_libdir)
+                    env)
     valgrind = bench_valgrind(target)
     for tool in BENCH_TOOLS + valgrind:
         if not os.path.exists(tool):
             raise Prereq('%s not found: apt-get install strace valgrind '
                          '(scripts/install-deps.sh does)' % tool)
     for tool in BENCH_TOOLS:
-        add_tool(tree, target, tool, tool, upstream_libdir,
-                 [upstream_libdir])
+        add_host_tool(tree, target, tool, tool, env.root_dirs[0])
     for f in valgrind:
         tree.copy(f, f, 0o755)
     tree.write('/t/bench.sh', read_template(BENCH_SCRIPT))
     tree.write('/t/bench', 'xsbench\n')
 
 
-def build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
-                 builddir, cache, a, bbhost, env):
+def build_twodom(tree, target, root, kver, vmlinuz, builddir, cache, a,
+                 bbhost, env, vm_env_text, noload, nopair):
     """Add xl & co, the guest kernel and the guest initramfs to dom0's."""
     xbin = os.path.join(root, target.xen_bin.lstrip('/'))
-    libdirs = [upstream_libdir]
     for tool in ('xl', 'xenstored', 'xenconsoled', 'xen-init-dom0'):
-        add_tool(tree, target, os.path.join(xbin, tool),
-                 target.xen_bin + '/' + tool, upstream_libdir, libdirs)
+        add_upstream(tree, env, os.path.join(xbin, tool),
+                     target.xen_bin + '/' + tool)
     for tool in ('xenstore-read', 'xenstore-write', 'xenstore-ls',
                  'xenstore-list', 'xenstore-rm', 'xenstore-watch'):
         src = os.path.join(root, 'usr', 'bin', tool)
@@ -176,12 +208,15 @@ def build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
             tree.symlink(tgt, '/usr/bin/' + tool)
             src = os.path.join(os.path.dirname(src), tgt)
             tool = os.path.basename(tgt)
-        add_tool(tree, target, src, '/usr/bin/' + tool, upstream_libdir,
-                 libdirs)
+        add_upstream(tree, env, src, '/usr/bin/' + tool)
     # glibc dlopen()s libgcc_s for pthread_cancel (xl aborts without it)
-    tree.copy(os.path.realpath(find_host_lib(target, 'libgcc_s.so.1',
-                                             root)),
-              target.syslib + 'libgcc_s.so.1', 0o755)
+    if env.own_libc:
+        tree.copy(env.lib('libgcc_s.so.1'), '/upstream/lib/libgcc_s.so.1',
+                  0o755)
+    else:
+        tree.copy(os.path.realpath(find_host_lib(target, 'libgcc_s.so.1',
+                                                 root)),
+                  target.syslib + 'libgcc_s.so.1', 0o755)
     tree.mkdir(*XEN_RUN_DIRS)
     tree.copy(vmlinuz, '/boot/vmlinuz', 0o644)
     cfg = read_template(target.arch.guest_cfg)
@@ -201,10 +236,11 @@ def build_twodom(tree, target, root, kver, vmlinuz, upstream_libdir,
     g.base(root, gmods, target.arch.guest_modules)
     for name, _, _, pours, pup in a.pair:
         add_program(g, target, pours, '/t/bin/%s-peer-ours' % name,
-                    builddir, upstream_libdir)
+                    builddir, env)
         add_program(g, target, pup, '/t/bin/%s-peer-upstream' % name,
-                    builddir, upstream_libdir)
-    g.write('/t/env', env)
+                    builddir, env)
+    g.write('/t/env', vm_env_text)
     g.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
     g.write('/init', read_template('init-guest.sh'), 0o755)
+    noload_files(g, noload, nopair)
     g.cpio_gz(tree.p('/boot/guest-initrd.gz'))

@@ -71,7 +71,9 @@ def normalise(lines):
 
 
 def load_allowlist(path):
-    """Lines: '<prog> | <regex> | <reason>' (reason is mandatory)."""
+    """Lines: '<prog> | <regex> | <reason>' (reason is mandatory); the
+    prog field may end in '@<xen>[,<xen>...]' to hold for those Xen
+    versions only.  Returns [(prog, versions or None, regex, reason)]."""
     allow = []
     if not os.path.exists(path):
         return allow
@@ -84,20 +86,24 @@ def load_allowlist(path):
             if len(parts) != 3 or not parts[2]:
                 raise Failure('%s:%d: expected "<prog> | <regex> | <reason>"'
                               % (path, n))
-            allow.append((parts[0], re.compile(parts[1]), parts[2]))
+            prog, _, vers = parts[0].partition('@')
+            allow.append((prog, set(vers.split(',')) if vers else None,
+                          re.compile(parts[1]), parts[2]))
     return allow
 
 
-def diff_transcripts(prog, a, b, allow):
-    """Unmatched differences between two normalised transcripts."""
+def diff_transcripts(prog, a, b, allow, xen=None):
+    """Unmatched differences between two normalised transcripts (on Xen
+    version xen, for the allowlist's per-version entries)."""
     diffs, allowed = [], []
     for d in difflib.unified_diff(a, b, 'ours', 'upstream', n=0,
                                   lineterm=''):
         if d.startswith(('---', '+++', '@@')):
             continue
         body = d[1:]
-        hit = [r for p, rx, r in allow
-               if (p == prog or p == '*') and rx.search(body)]
+        hit = [r for p, vers, rx, r in allow
+               if (p == prog or p == '*') and (vers is None or xen in vers)
+               and rx.search(body)]
         (allowed if hit else diffs).append(
             d + ('   [allowed: %s]' % hit[0] if hit else ''))
     return diffs, allowed
@@ -123,12 +129,67 @@ class Tap:
         return 1 if self.failed else 0
 
 
-def report_runs(tap, runs, progs, impls, allow, where):
+class Expect:
+    """What a run may legitimately look like on this test bed: the Xen
+    version (for the allowlist), the upstream builds the release's
+    libraries cannot load ({(prog, impl): reason}) and the pairs that
+    therefore did not run ({(pair, impl)})."""
+
+    def __init__(self, xen=None, noload=None, nopair=None):
+        self.xen = xen
+        self.noload = noload or {}
+        self.nopair = nopair or set()
+
+    def not_run(self, prog, impl):
+        pair = prog[:-len('-peer')] if prog.endswith('-peer') else prog
+        return (pair, impl) in self.nopair and \
+            (prog, impl) not in self.noload
+
+
+def loader_refused(r, reason):
+    """The loader refused the program as the harness predicted: 'lib' (a
+    library the release does not have at all) or 'lib VERS' (a symbol
+    version its build lacks), comma-separated.  glibc's loader names
+    the first library it cannot open, and every missing version."""
+    if r is None or r['rc'] in (0, None):
+        return False
+    text = '\n'.join(r['lines'])
+    absent = [n for n in reason.split(', ') if ' ' not in n]
+    if absent:
+        return any(re.search(r'%s: cannot open shared object file'
+                             % re.escape(lib), text) for lib in absent)
+    for need in reason.split(', '):
+        lib, ver = need.split(' ')
+        if not re.search(r'%s: version `%s\' not found' % (re.escape(lib),
+                                                          re.escape(ver)),
+                         text):
+            return False
+    return True
+
+
+def report_runs(tap, runs, progs, impls, allow, where, rules=None):
     """TAP lines per (prog, impl) plus one differential line per prog."""
+    rules = rules or Expect()
     for prog in progs:
+        skip_diff = False
         for impl in impls:
             r = runs.get((prog, impl))
             name = '%s [%s]%s' % (prog, impl, where)
+            if (prog, impl) in rules.noload:
+                why = rules.noload[(prog, impl)]
+                tap.ok(loader_refused(r, why), '%s: Xen %s\'s libraries '
+                       'cannot load it (needs %s), and the loader says so'
+                       % (name, rules.xen, why),
+                       'rc=%s' % (r and r['rc']), r['lines'] if r else [])
+                skip_diff = True
+                continue
+            if rules.not_run(prog, impl):
+                log('%s: not run (the other side of the pair cannot load '
+                    'on Xen %s)' % (name, rules.xen))
+                if r is not None:
+                    tap.ok(False, name, 'ran although its pair cannot')
+                skip_diff = True
+                continue
             if r is None:
                 tap.ok(False, name, 'did not run (no BEGIN marker)')
                 continue
@@ -149,6 +210,10 @@ def report_runs(tap, runs, progs, impls, allow, where):
             tap.ok(cond, name, detail, diag)
         if len(impls) < 2:          # ours-only: nothing to compare with
             continue
+        if skip_diff:
+            log('%s: ours vs upstream not compared: upstream cannot run '
+                'this program on Xen %s' % (prog, rules.xen))
+            continue
         a, b = runs.get((prog, impls[0])), runs.get((prog, impls[1]))
         name = '%s [diff %s vs %s]%s' % (prog, impls[0], impls[1], where)
         if a is None or b is None:
@@ -156,7 +221,7 @@ def report_runs(tap, runs, progs, impls, allow, where):
             continue
         ta = normalise(a['lines']) + ['exit %s' % a['rc']]
         tb = normalise(b['lines']) + ['exit %s' % b['rc']]
-        diffs, allowed = diff_transcripts(prog, ta, tb, allow)
+        diffs, allowed = diff_transcripts(prog, ta, tb, allow, rules.xen)
         tap.ok(not diffs, name, '%d unexplained difference(s)' % len(diffs)
                if diffs else None, diffs + allowed)
 
@@ -199,6 +264,13 @@ def write_bench(bench_out, booted, status, lines, serial_log):
             log('  ' + l)
         return 1
     return 0
+
+
+def segv_runs(runs):
+    """Programs killed by SIGSEGV (status 139): crash-storm evidence the
+    kernel does not print (a guest's kernel logs quietly)."""
+    return ['%s [%s] killed by SIGSEGV' % k for k, r in sorted(runs.items())
+            if r['rc'] == 139]
 
 
 def prereq_or_fail(tap_exit, msg):

@@ -14,6 +14,7 @@
 
 #include "vmtest.h"
 #include "vtarch.h"
+#include "xenver.h"
 
 #define HYPERVISOR_xen_version 17
 #define XENVER_version      0
@@ -53,6 +54,7 @@ static void *cache_worker(void *arg)
 int main(void)
 {
     xencall_handle *x;
+    const struct vt_xen *xen;
     int v;
 
     vt_init();
@@ -60,9 +62,10 @@ int main(void)
     if (!vt_ok(x != NULL, "xencall_open", "%s", vt_errno(errno)))
         return vt_done();
 
+    xen = vt_xen();
     v = xencall1(x, HYPERVISOR_xen_version, XENVER_version);
-    vt_ok(v == (4 << 16 | 17), "xencall1 xen_version = 4.17",
-          "0x%x", v);
+    vt_ok(v == (int)(xen->major << 16 | xen->minor),
+          "xencall1 xen_version = the running Xen", "0x%x", v);
 
     {
         char *buf = xencall_alloc_buffer(x, 16);
@@ -139,8 +142,8 @@ int main(void)
         vt_ok(fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode),
               "xencall_fd is the privcmd character device", "fd {%d}", fd);
         v = ioctl(fd, VT_IOCTL_PRIVCMD_HYPERCALL, &h);
-        vt_ok(v == (4 << 16 | 17), "raw ioctl on xencall_fd works",
-              "0x%x", v);
+        vt_ok(v == (int)(xen->major << 16 | xen->minor),
+              "raw ioctl on xencall_fd works", "0x%x", v);
     }
 
     {
