@@ -6,11 +6,14 @@
 # Debian's stable libraries absent (tests/vm/dropin.py builds the tree
 # and checks every step).
 # Each step's output is framed "@@XS BEGIN <step> <impl>" ...
-# "@@XS END <step> <impl> rc=<n>", like the test programs.
+# "@@XS END <step> <impl> rc=<n>", like the test programs, and its
+# duration (dom0 uptime) is "@@XS TIME <step> <impl> <start> <end>".
 X=$XSVM_XEN_BIN
 QEMU=/usr/libexec/xen-qemu-system-i386
 GLOG=/var/log/xen/console/guest-xsguest.log
+DISK=/var/lib/xen/xsdisk.img
 IMPL=$(cat /t/impl)
+. /t/again.sh
 up() { cut -d' ' -f1 /proc/uptime; }
 wait_for() {
     n=$(( $1 * 5 )); shift
@@ -26,7 +29,8 @@ wait_for() {
 # loaded host), and frame its output
 step() {
     name=$1; shift
-    echo "@@XS RUN $name $IMPL uptime=$(up)"
+    t0=$(up)
+    echo "@@XS RUN $name $IMPL uptime=$t0"
     ( "$@" ) > /tmp/out 2>&1 &
     cpid=$!
     # watchdog on a deadline read from /proc/uptime with shell builtins,
@@ -42,6 +46,7 @@ step() {
     wait $cpid
     rc=$?
     kill $wpid 2>/dev/null
+    echo "@@XS TIME $name $IMPL $t0 $(up)"
     echo "@@XS BEGIN $name $IMPL"
     cat /tmp/out
     [ -z "$(tail -c 1 /tmp/out)" ] || echo
@@ -94,37 +99,55 @@ guest() {
     wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} guest_up || return 1
     grep '@@XG UP' $GLOG | sed 's/uptime=[0-9.]*/uptime={}/'
 }
-# QEMU as a Xen PV backend attached to the running guest: far enough to
-# open its handles (privcmd and evtchn through the stable libraries,
-# xenstore).  What it holds open and which Xen libraries it mapped show
-# what it runs on.
+# The guest's disk: a raw image QEMU's qdisk backend serves
+# (backendtype=qdisk in guest.cfg), so `xl create` starts Debian's QEMU as
+# the guest's device model for PV backends.
+make_disk() {
+    again dd if=/dev/zero of=$DISK bs=1M count=$XSVM_DISK_MIB 2>/tmp/dd ||
+        { cat /tmp/dd; return 1; }
+    echo "$(wc -c < $DISK) bytes"
+}
+# The QEMU xl started for the guest, while it serves the disk: what it
+# holds open and which Xen libraries it mapped show what it runs on.
 qemu() {
-    $QEMU -xen-domid "$domid" -xen-attach -machine xenpv \
-        -display none -nodefaults -monitor none -serial none \
-        > /tmp/qemu.err 2>&1 &
-    pid=$!
-    # ready once it holds an event-channel fd (opened after privcmd)
-    n=0
-    while [ $n -lt 200 ]; do
-        ls -l /proc/$pid/fd 2>/dev/null | grep -q /dev/xen/evtchn && break
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.2
-        n=$(( n + 1 ))
-    done
-    if kill -0 $pid 2>/dev/null; then
+    pid=$(again pidof ${QEMU##*/})
+    if [ -n "$pid" ]; then
         echo "qemu: running"
     else
-        echo "qemu: exited early"
+        echo "qemu: not running"
     fi
+    # (through files, so that again can repeat each helper alone)
     echo "-- open Xen devices"
-    ls -l /proc/$pid/fd 2>/dev/null | grep -o '/dev/xen/[a-z]*\|/proc/xen/[a-z]*' |
-        sort -u
+    again ls -l /proc/$pid/fd > /tmp/fds 2>/dev/null
+    again grep -o '/dev/xen/[a-z]*\|/proc/xen/[a-z]*' /tmp/fds > /tmp/devs
+    again sort -u /tmp/devs
     echo "-- mapped Xen libraries"
-    grep -o '/[^ ]*libxen[^ ]*' /proc/$pid/maps 2>/dev/null | sort -u
-    kill $pid 2>/dev/null
-    wait $pid
-    echo "-- stderr"
-    cat /tmp/qemu.err
+    again grep -o '/[^ ]*libxen[^ ]*' /proc/$pid/maps > /tmp/libs 2>/dev/null
+    again sort -u /tmp/libs
+    echo "-- its log"
+    cat /var/log/xen/qemu-dm-xsguest.log 2>/dev/null
+}
+# The guest's side of the disk check (tests/vm/dropin-guest.sh), from its
+# console log.
+disk_done() {
+    grep -q '@@XG END disk guest' $GLOG && return 0
+    # the backend died: the guest's disk will not come
+    again pidof ${QEMU##*/} > /dev/null || { qemu_gone=1; return 0; }
+    return 1
+}
+guest_disk() {
+    qemu_gone=
+    wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} disk_done ||
+        { echo "no disk result from the guest"; return 1; }
+    [ -z "$qemu_gone" ] || { echo "QEMU is gone: no disk for the guest"; return 1; }
+    sed -n '/@@XG BEGIN disk guest/,/@@XG END disk guest/p' $GLOG
+    grep -q '@@XG END disk guest rc=0' $GLOG
+}
+# dom0's side, once the guest and its QEMU are gone: the image holds the
+# pattern.
+check_disk() {
+    again cmp /t/disk.pattern $DISK || return 1
+    echo "the image holds the pattern, all $XSVM_DISK_MIB MiB"
 }
 # test-resource with glibc's record of every symbol binding: shows
 # Debian's libxenctrl and test-resource itself binding their stable-
@@ -149,6 +172,7 @@ step xenstored start_xenstored
 step xen-init-dom0 $X/xen-init-dom0
 step xenconsoled $X/xenconsoled --log=guest --log-dir=/var/log/xen/console
 step xl-list $X/xl list
+step disk-image make_disk
 step xl-create $X/xl create /etc/xen/guest.cfg
 domid=$($X/xl domid xsguest 2>/dev/null)
 # test-resource runs while the guest boots (saves part of its boot time)
@@ -156,7 +180,10 @@ step test-resource test_resource
 step guest-up guest
 step xl-list-guest $X/xl list
 step qemu qemu
+step guest-disk guest_disk
 step settle settle
 step xl-destroy $X/xl destroy xsguest
 step xl-list-end $X/xl list
+# the guest and its QEMU are gone: the image must hold what it wrote
+step disk-check check_disk
 echo "@@XS DROPIN end uptime=$(up)"

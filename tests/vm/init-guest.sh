@@ -36,6 +36,8 @@ for impl in ours upstream; do
         echo "@@XG END $p-peer $impl rc=$rc"
     done < /t/pairs
 done
+# a suite's own guest stage (vm-dropin: tests/vm/dropin-guest.sh)
+[ -f /t/guest-stage.sh ] && . /t/guest-stage.sh
 echo "@@XG DONE"
 # dom0 prints this console log and then destroys us; powering off here
 # would make Xen print on the serial port while dom0 copies the log there.

@@ -13,6 +13,7 @@ other code's `apt-cache show <pkg>` pick foreign stanzas).
 """
 
 import glob
+import hashlib
 import json
 import os
 import re
@@ -131,6 +132,7 @@ def target_sources(codename, target):
 
 
 def private_apt(target, d, codename):
+    d = os.path.abspath(d)
     for sub in ('lists/partial', 'archives/partial', 'sources.list.d',
                 'preferences.d'):
         os.makedirs(os.path.join(d, sub), exist_ok=True)
@@ -153,6 +155,11 @@ def private_apt(target, d, codename):
     for k, v in (('Dir::State', d), ('Dir::State::Lists', d + '/lists'),
                  ('Dir::State::status', status),
                  ('Dir::Cache', d), ('Dir::Cache::archives', d + '/archives'),
+                 # a binary cache of the lists, so that each apt-cache
+                 # call does not parse them again (some hosts turn the
+                 # cache off in their apt.conf)
+                 ('Dir::Cache::pkgcache', d + '/pkgcache.bin'),
+                 ('Dir::Cache::srcpkgcache', d + '/srcpkgcache.bin'),
                  ('Dir::Etc::SourceList', sources),
                  ('Dir::Etc::SourceParts', d + '/sources.list.d'),
                  ('Dir::Etc::Preferences', d + '/preferences'),
@@ -238,12 +245,34 @@ def library_closure(apt, pkgs):
     Pre-Depends, the first alternative apt knows; only library packages
     are followed, so python3, debconf and the like stay out).  The
     libraries a binary really loads are checked later from its ELF
-    headers: this only decides what to download."""
-    have, todo = set(pkgs), list(pkgs)
-    out = []
-    while todo:
-        info = show(apt, todo, missing_ok=True)
-        todo = []
+    headers: this only decides what to download.  One apt-cache call per
+    level of the dependency tree; a private configuration remembers the
+    answer until its lists change."""
+    memo = None
+    if apt.private:
+        stamp = os.path.join(apt.private_dir, 'updated')
+        lists = 'closure-%d-' % (os.path.getmtime(stamp)
+                                 if os.path.exists(stamp) else 0)
+        memo = os.path.join(apt.private_dir, lists + hashlib.sha256(
+            ' '.join(sorted(pkgs)).encode()).hexdigest()[:16] + '.json')
+        if os.path.exists(memo):
+            with open(memo) as f:
+                return json.load(f)
+        for fn in os.listdir(apt.private_dir):      # older lists' answers
+            if fn.startswith('closure-') and not fn.startswith(lists):
+                os.unlink(os.path.join(apt.private_dir, fn))
+    out = _library_closure(apt, pkgs)
+    if memo:
+        with open(memo, 'w') as f:
+            json.dump(out, f)
+    return out
+
+
+def _library_closure(apt, pkgs):
+    have, out = set(pkgs), []
+    info = show(apt, list(pkgs), missing_ok=True)
+    while info:
+        groups = []
         for fields in info.values():
             deps = fields.get('Pre-Depends', '') + ',' + \
                 fields.get('Depends', '')
@@ -251,14 +280,20 @@ def library_closure(apt, pkgs):
                 alts = [re.sub(r'[\s(].*$', '', a.strip()).split(':')[0]
                         for a in group.split('|') if a.strip()]
                 alts = [a for a in alts if is_library_pkg(a)]
-                if not alts or any(a in have for a in alts):
-                    continue
-                known = show(apt, alts, missing_ok=True)
-                pick = [a for a in alts if a in known]
-                if pick:
-                    have.add(pick[0])
-                    out.append(pick[0])
-                    todo.append(pick[0])
+                if alts and not any(a in have for a in alts):
+                    groups.append(alts)
+        names = sorted({a for g in groups for a in g})
+        known = show(apt, names, missing_ok=True) if names else {}
+        new = []
+        for alts in groups:
+            if any(a in have for a in alts):
+                continue
+            pick = [a for a in alts if a in known]
+            if pick:
+                have.add(pick[0])
+                new.append(pick[0])
+        out += new
+        info = {k: known[k] for k in new}
     return out
 
 
