@@ -9,6 +9,7 @@ table must pass.  TAP on stdout.
 Usage: selftest.py CHECKER TABLE.tsv
 """
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -18,8 +19,10 @@ def run(checker, lines, tmpdir):
     path = os.path.join(tmpdir, "table.tsv")
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(lines)
-    p = subprocess.run([checker, path], capture_output=True, text=True,
-                       check=False)
+    # a cross build runs the checker through meson's exe wrapper
+    wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
+    p = subprocess.run(wrapper + [checker, path], capture_output=True,
+                       text=True, check=False)
     return p.returncode, p.stdout
 
 

@@ -71,6 +71,40 @@ int fk_is_freebsd(void)
  * answer instead of crashing the test.  Where that call is not allowed
  * (some sandboxes), plain memcpy still serves valid pointers.
  */
+/*
+ * Where process_vm_readv/writev is missing (qemu-user answers ENOSYS,
+ * some sandboxes EPERM), a pipe still lets the kernel check both
+ * addresses: write() from an unmapped source and read() into an
+ * unmapped destination fail with EFAULT instead of crashing the test,
+ * which is what a real kernel's copyin/copyout does.
+ */
+static int copy_through_pipe(void *dst, const void *src, size_t len)
+{
+    int p[2], err = 0;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return errno;
+    while (len > 0 && !err) {
+        size_t chunk = len < 4096 ? len : 4096;
+        ssize_t w = write(p[1], src, chunk);
+        ssize_t r;
+
+        if (w != (ssize_t)chunk) {
+            err = w < 0 ? EFAULT : EIO;
+            break;
+        }
+        r = read(p[0], dst, chunk);
+        if (r != (ssize_t)chunk)
+            err = r < 0 ? EFAULT : EIO;
+        src = (const char *)src + chunk;
+        dst = (char *)dst + chunk;
+        len -= chunk;
+    }
+    close(p[0]);
+    close(p[1]);
+    return err;
+}
+
 int fk_copyin(void *dst, uint64_t uaddr, size_t len)
 {
     struct iovec local = { dst, len };
@@ -82,10 +116,8 @@ int fk_copyin(void *dst, uint64_t uaddr, size_t len)
     n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
     if (n == (ssize_t)len)
         return 0;
-    if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
-        memcpy(dst, (const void *)(uintptr_t)uaddr, len);
-        return 0;
-    }
+    if (n < 0 && (errno == ENOSYS || errno == EPERM))
+        return copy_through_pipe(dst, (const void *)(uintptr_t)uaddr, len);
     return EFAULT;
 }
 
@@ -108,8 +140,7 @@ int fk_copyout(uint64_t uaddr, const void *src, size_t len)
         return 0;
     }
     if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
-        memcpy((void *)(uintptr_t)uaddr, src, len);
-        return 0;
+        return copy_through_pipe((void *)(uintptr_t)uaddr, src, len);
     }
     return EFAULT;
 }
