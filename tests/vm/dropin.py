@@ -397,14 +397,10 @@ def boot_impl(a, target, tap, qemu, prepared, impl, serial_log,
                'stable-library packages is in the initramfs (%d files '
                'compared)' % (impl, ndeb, checked), '%d found' % len(found),
                found)
-    # XSVM_DROPIN_SMP: emulated CPUs (one did not stop the crash storm of
-    # docs/drop-in.md; it only made the boot slower).
-    smp = os.environ.get('XSVM_DROPIN_SMP', '2')
 
     def attempt(sub):
         status, elapsed, qrc, qout = boot(target, qemu, xen, vmlinuz,
-                                          initrd, serial_log, a.timeout,
-                                          smp=smp)
+                                          initrd, serial_log, a.timeout)
         lines = read_serial(serial_log)
         runs, order, done = parse_runs(lines, MARK)
         log('boot %s in %.1fs (qemu rc=%s); serial log: %s'

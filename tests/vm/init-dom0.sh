@@ -69,7 +69,7 @@ fi
 
 # a suite's own second stage (vm-dropin: tests/vm/dropin.sh)
 [ -f /t/stage2.sh ] && . /t/stage2.sh
-if [ -s /t/pairs ] || [ -s /t/demo ] || [ -s /t/bench ]; then
+if [ -s /t/pairs ] || [ -s /t/demo ] || [ -s /t/bench ] || [ -s /t/stress ]; then
     . /t/twodom.sh
 fi
 

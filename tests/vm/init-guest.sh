@@ -15,8 +15,14 @@ while read -r m args; do
     insmod /lib/xsvm-modules/$m.ko $args || echo "@@XG WARN insmod $m failed"
 done < /lib/xsvm-modules/order
 echo 1 > /proc/sys/kernel/printk
+[ -s /t/stress ] && echo 8 > /proc/sys/kernel/printk
 echo "@@XG UP uptime=$(cut -d' ' -f1 /proc/uptime) type=$(cat /sys/hypervisor/guest_type 2>/dev/null)"
 ls /dev/xen
+# stress mode (xsvm.py --stress, tests/vm/stress.sh): no pairs are staged
+if [ -s /t/stress ]; then
+    . /t/stress.sh
+    stress_run "@@XG" guest "$(cat /t/stress)" 2
+fi
 for impl in ours upstream; do
     while read -r p; do
         [ -n "$p" ] || continue

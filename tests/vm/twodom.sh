@@ -37,6 +37,16 @@ echo "@@XS STAGE2 guest domid=$domid uptime=$(up)"
 
 if [ -n "$domid" ] && wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} guest_says '@@XG UP'; then
     echo "@@XS STAGE2 guest up uptime=$(up)"
+    if [ -s /t/stress ]; then
+        # stress mode (xsvm.py --stress): both domains at once, no tests
+        . /t/stress.sh
+        stress_run "@@XS" dom0 "$(cat /t/stress)" 2
+        wait_for $(( $(cat /t/stress) + 40 )) guest_says "@@XG STRESS" ||
+            echo "@@XS WARN guest did not report its stress run"
+        grep '@@XG STRESS' $GLOG
+        echo "@@XS STRESS dom0-kernel-reports=$(dmesg | grep -c 'segfault at')"
+        done_wait=1
+    fi
     export XSVM_PEER_DOMID=$domid
     for impl in ours upstream; do
         while read -r p; do
@@ -54,7 +64,8 @@ if [ -n "$domid" ] && wait_for ${XSVM_GUEST_BOOT_TIMEOUT:-90} guest_says '@@XG U
     unset XSVM_PEER_DOMID XSVM_SESSION
     # the log is complete once the guest says DONE: no need to wait for
     # its (slow) poweroff, xl destroy below ends it
-    wait_for 60 guest_says '@@XG DONE' || echo "@@XS WARN guest not done"
+    wait_for ${done_wait:-60} guest_says '@@XG DONE' ||
+        echo "@@XS WARN guest not done"
 else
     echo "@@XS WARN guest did not come up"
     while read -r p; do

@@ -71,6 +71,11 @@ def arguments():
                     'callgrind in the initramfs; no TAP')
     ap.add_argument('--bench-out', help='bench mode: write the lines '
                     'between @@XS BENCH BEGIN/END to this file')
+    ap.add_argument('--stress', type=int, metavar='SECONDS',
+                    help='two-domain suite: measure the emulator\'s crash '
+                    'storm (docs/vm-crash-storm.md) instead of testing: '
+                    'both domains fork and exec busybox for SECONDS; '
+                    'prints the runs and the kills; no TAP')
     ap.add_argument('--missing', help='a prerequisite meson could not find')
     ap.add_argument('--prepare-only', action='store_true',
                     help='build the initramfs, do not boot')
@@ -138,6 +143,10 @@ def main():
         lines = read_serial(serial_log)
         return status, elapsed, qrc, qout, lines
 
+    if a.stress:
+        status, elapsed, qrc, qout, lines = boot_once()
+        return print_stress(lines, status, elapsed, serial_log)
+
     if a.demo or a.bench:
         status, elapsed, qrc, qout, lines = boot_once()
         runs, order, done = parse_runs(lines, MARK)
@@ -162,6 +171,30 @@ def main():
         for l in lines[-40:]:
             log('  ' + l)
     return rc
+
+
+def print_stress(lines, status, elapsed, serial_log):
+    """Stress mode: TAP, one check per domain: its workers ran and the
+    emulated machine killed none of their processes."""
+    import re
+    tap = Tap()
+    counts = {}
+    for l in lines:
+        m = re.match(r'@@X[SG] STRESS (\w+) runs=(\d+) killed=(\d+)', l)
+        if m:
+            counts[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    for who in ('dom0', 'guest'):
+        runs, killed = counts.get(who, (0, 0))
+        tap.ok(runs > 0 and killed == 0,
+               '%s: %d fork+exec runs, %d killed by a signal'
+               % (who, runs, killed),
+               'no stress report' if who not in counts else
+               '%d process(es) killed' % killed if killed else None)
+    reports = crash_lines(lines)
+    tap.ok(not reports, 'no crash reports in the serial log',
+           '%d' % len(reports), reports[:10])
+    log('boot %s in %.1fs; serial log %s' % (status, elapsed, serial_log))
+    return tap.finish()
 
 
 def report(a, target, tap, result, serial_log, loadable):

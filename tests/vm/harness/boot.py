@@ -19,7 +19,9 @@ from .transcript import MARK, Tap, clean_lines
 
 
 def find_qemu(target):
-    qemu = shutil.which(target.arch.qemu)
+    # XSVM_QEMU: another build of the emulator (docs/vm-crash-storm.md
+    # measured Debian 12's and bookworm-backports' QEMU 10 this way)
+    qemu = shutil.which(os.environ.get('XSVM_QEMU') or target.arch.qemu)
     if not qemu:
         raise Prereq('%s not found: apt-get install %s '
                      '(scripts/install-deps.sh does)'
@@ -50,7 +52,7 @@ def kvm_usable():
 
 
 def qemu_command(target, qemu, xen, vmlinuz, initrd, serial_log,
-                 mem='2048', smp='2'):
+                 mem='2048', smp=None):
     kvm = False
     if os.environ.get('XSVM_ACCEL', 'tcg') == 'kvm':
         why = kvm_usable()
@@ -68,11 +70,12 @@ def qemu_command(target, qemu, xen, vmlinuz, initrd, serial_log,
             raise Failure('XSVM_ICOUNT must be a shift (a number)')
         accel += ['-icount', 'shift=%s,sleep=off' % icount]
     return [qemu] + target.arch.qemu_args(target.arch, xen, vmlinuz, initrd,
-                                          serial_log, mem, smp, accel)
+                                          serial_log, mem,
+                                          smp or target.arch.smp, accel)
 
 
 def boot(target, qemu, xen, vmlinuz, initrd, serial_log, timeout,
-         mem='2048', smp='2'):
+         mem='2048', smp=None):
     """Run QEMU until it exits, panics, hangs after DONE or times out.
     Returns (status, seconds, QEMU's exit code, QEMU's own output)."""
     cmd = qemu_command(target, qemu, xen, vmlinuz, initrd, serial_log,
@@ -137,10 +140,19 @@ def read_serial(serial_log):
     return clean_lines(text)
 
 
+# What the emulated machine's crashes look like in the serial log: a
+# kernel's reports of processes killed by a fault (QEMU TCG's crash storm),
+# and the PVH guest's kernel dying in its exception entry under Xen 4.14
+# (a double fault or a stack guard hit on the entry trampoline, or Xen
+# seeing its triple fault); docs/vm-crash-storm.md.
+CRASH_SIGNS = ('segfault at', 'general protection fault ip:',
+               'PANIC: double fault', 'ENTRY_TRAMPOLINE stack guard page',
+               'Triple fault')
+
+
 def crash_lines(lines):
-    """The kernel's reports of processes killed by a fault."""
-    return [l for l in lines if 'segfault at' in l or
-            'general protection fault ip:' in l]
+    """The lines that show the emulated machine crashing, not a test."""
+    return [l for l in lines if any(s in l for s in CRASH_SIGNS)]
 
 
 def boot_once_more_on_crash_storm(tap, serial_log, attempt):

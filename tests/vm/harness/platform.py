@@ -39,6 +39,8 @@ class Arch:
         self.xen_image = kw['xen_image']
         # hypervisor and dom0 kernel command lines
         self.xen_cmdline = kw['xen_cmdline']
+        # emulated CPUs (QEMU's -smp)
+        self.smp = kw.get('smp', '2')
         self.dom0_cmdline = kw['dom0_cmdline']
         # the boot recipe: functions returning QEMU's accelerator/CPU
         # arguments and the rest of its command line
@@ -78,8 +80,15 @@ def qemu_args_amd64(arch, xen, vmlinuz, initrd, serial_log, mem, smp,
     return accel + [
         '-m', mem, '-smp', smp, '-display', 'none', '-monitor', 'none',
         '-serial', 'file:' + serial_log, '-no-reboot', '-nodefaults',
-        '-kernel', xen, '-append', arch.xen_cmdline,
+        '-kernel', xen, '-append', xen_cmdline(arch),
         '-initrd', '%s %s,%s' % (vmlinuz, dom0_cmd, initrd)]
+
+
+def xen_cmdline(arch):
+    """The hypervisor's command line, with XSVM_XEN_ARGS appended (for
+    experiments on the recipe, such as docs/vm-crash-storm.md's)."""
+    return (arch.xen_cmdline + ' ' +
+            os.environ.get('XSVM_XEN_ARGS', '')).strip()
 
 
 def accel_amd64(kvm):
@@ -110,7 +119,7 @@ def qemu_args_arm64(arch, xen, vmlinuz, initrd, serial_log, mem, smp,
         '-M', 'virt,virtualization=on,gic-version=3',
         '-m', mem, '-smp', smp, '-display', 'none', '-monitor', 'none',
         '-serial', 'file:' + serial_log, '-no-reboot', '-nodefaults',
-        '-kernel', xen, '-append', arch.xen_cmdline,
+        '-kernel', xen, '-append', xen_cmdline(arch),
         '-device', 'guest-loader,addr=%#x,kernel=%s,bootargs=%s'
         % (ARM64_KERNEL, esc(vmlinuz), esc(arch.dom0_cmdline)),
         '-device', 'guest-loader,addr=%#x,initrd=%s'
@@ -143,9 +152,14 @@ ARCHES = {
         kernel_re=r'linux-image-[0-9][^\s]*-amd64',
         xen_pkg='xen-hypervisor-{xen}-amd64',
         xen_image='boot/xen-{xen}-amd64.gz',
+        # Four CPUs, dom0's two vCPUs pinned to CPUs 0 and 1 and the guest
+        # to CPU 3 (guest.cfg): no emulated CPU ever switches between two
+        # vCPUs, which is what makes QEMU's TCG clobber a process's memory
+        # now and then (docs/vm-crash-storm.md).
+        smp='4',
         xen_cmdline=('console=com1 com1=115200,8n1 dom0_mem=512M,max:512M '
-                     'dom0_max_vcpus=2 loglvl=all guest_loglvl=all '
-                     'noreboot bootscrub=0'),
+                     'dom0_max_vcpus=2 dom0_vcpus_pin loglvl=all '
+                     'guest_loglvl=all noreboot bootscrub=0'),
         dom0_cmdline='console=hvc0 earlyprintk=xen loglevel=7',
         accel=accel_amd64, qemu_args=qemu_args_amd64,
         valgrind='amd64-linux'),

@@ -80,6 +80,14 @@ def guest_type():
     return gtype
 
 
+def guest_kernel(default):
+    """XSVM_GUEST_KERNEL: another kernel image for the guest (an
+    experiment: docs/vm-crash-storm.md booted bookworm's 6.1 as the guest
+    of Xen 4.14; the guest's modules stay the release's, so only the
+    stress mode is meaningful then)."""
+    return os.environ.get('XSVM_GUEST_KERNEL') or default
+
+
 def build_initrd(a, target, builddir, cache, root, debs, env, noload,
                  nopair):
     """Stage and pack the dom0 initramfs; cached on a hash of its inputs.
@@ -97,14 +105,15 @@ def build_initrd(a, target, builddir, cache, root, debs, env, noload,
     hash_harness(h)
     exes = [x for p in a.prog for x in p[1:]] + \
         [x for p in a.pair for x in p[1:]] + [p[1] for p in a.ours_only]
-    h.update(repr(a.prog + a.pair + a.ours_only + a.demo).encode())
+    h.update(repr(a.prog + a.pair + a.ours_only + a.demo +
+                  [stress_seconds(a)]).encode())
     exes += a.demo
     if a.bench:
         exes += a.bench + BENCH_TOOLS + bench_valgrind(target) + \
             [BENCH_SCRIPT]
         h.update(repr(a.bench).encode())
     vm_env_text = vm_env(target.vm_env())
-    h.update((vm_env_text + guest_type()).encode())
+    h.update((vm_env_text + guest_type() + guest_kernel('')).encode())
     libdirs = env.root_dirs if target.foreign else []
     for exe in exes:
         sha256_file(exe, h)
@@ -112,7 +121,8 @@ def build_initrd(a, target, builddir, cache, root, debs, env, noload,
             sha256_file(lib, h)
     key = h.hexdigest()[:16]
     # keep the test initrd cached
-    kind = 'demo' if a.demo else 'bench' if a.bench else a.suite
+    kind = 'demo' if a.demo else 'bench' if a.bench else \
+        'stress' if stress_seconds(a) else a.suite
     if getattr(a, 'hypervisor', 'debian') != 'debian':
         kind += '-' + a.hypervisor
     initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (kind, key))
@@ -154,6 +164,7 @@ def build_initrd(a, target, builddir, cache, root, debs, env, noload,
                                   for e in a.demo))
     tree.write('/init', read_template('init-dom0.sh'), 0o755)
     noload_files(tree, noload, nopair)
+    add_stress(tree, a)
     if a.bench:
         add_bench(tree, target, a, builddir, env)
 
@@ -174,6 +185,18 @@ def build_initrd(a, target, builddir, cache, root, debs, env, noload,
     tree.cpio_gz(initrd)
     log('initramfs built in %.1fs' % (time.time() - t0))
     return initrd, xen, vmlinuz
+
+
+def stress_seconds(a):
+    return getattr(a, 'stress', None) or 0
+
+
+def add_stress(tree, a):
+    """Stress mode (--stress, docs/vm-crash-storm.md): /t/stress holds
+    the seconds both domains run tests/vm/stress.sh's workers."""
+    if stress_seconds(a):
+        tree.write('/t/stress', '%d\n' % stress_seconds(a))
+        tree.write('/t/stress.sh', read_template('stress.sh'))
 
 
 def add_bench(tree, target, a, builddir, env):
@@ -218,7 +241,7 @@ def build_twodom(tree, target, root, kver, vmlinuz, builddir, cache, a,
                                                  root)),
                   target.syslib + 'libgcc_s.so.1', 0o755)
     tree.mkdir(*XEN_RUN_DIRS)
-    tree.copy(vmlinuz, '/boot/vmlinuz', 0o644)
+    tree.copy(guest_kernel(vmlinuz), '/boot/vmlinuz', 0o644)
     cfg = read_template(target.arch.guest_cfg)
     cfg = cfg.replace('type = "pvh"', 'type = "%s"' % guest_type())
     tree.write('/etc/xen/guest.cfg', cfg)
@@ -243,4 +266,5 @@ def build_twodom(tree, target, root, kver, vmlinuz, builddir, cache, a,
     g.write('/t/pairs', ''.join('%s\n' % p[0] for p in a.pair))
     g.write('/init', read_template('init-guest.sh'), 0o755)
     noload_files(g, noload, nopair)
+    add_stress(g, a)
     g.cpio_gz(tree.p('/boot/guest-initrd.gz'))
