@@ -15,7 +15,26 @@ GMARK = '@@XG'         # guest markers
 
 
 def clean_lines(text):
-    return text.replace('\r', '').split('\n')
+    """The serial log's lines, with Xen's own console messages taken out of
+    the middle of a domain's line.  Xen prints each message as a whole line
+    starting "(XEN) ", but it can land between two writes of dom0's
+    console ("ok 30 - adopted handle unbinds(XEN) uart interrupt taking
+    more than 4ms, ..."); the rest of dom0's line then follows on the next
+    line.  Such a message becomes a line of its own and dom0's line is
+    joined again."""
+    out, carry = [], ''
+    for line in text.replace('\r', '').split('\n'):
+        line = carry + line
+        carry = ''
+        at = line.find('(XEN) ')
+        if at > 0:
+            out.append(line[at:])
+            carry = line[:at]
+            continue
+        out.append(line)
+    if carry:
+        out.append(carry)
+    return out
 
 
 def parse_runs(lines, mark):

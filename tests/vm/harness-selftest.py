@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-only
+"""Self-test of the VM harness's serial-log reading (no VM is booted):
+Xen's console messages spliced into a domain's line, and what counts as
+the emulated machine crashing.  TAP on stdout."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.boot import crash_lines  # noqa: E402
+from harness.transcript import MARK, Tap, clean_lines, parse_runs  # noqa
+
+XEN_MSG = '(XEN) uart interrupt taking more than 4ms, switched to polling'
+
+# (name, serial text, the lines clean_lines must give)
+SPLICES = [
+    ('a line without Xen', 'ok 1 - a\nok 2 - b',
+     ['ok 1 - a', 'ok 2 - b']),
+    ('Xen at a line start stays as it is', XEN_MSG + '\nok 1 - a',
+     [XEN_MSG, 'ok 1 - a']),
+    ('Xen spliced mid-line; the line ends right after it',
+     'ok 30 - adopted handle unbinds' + XEN_MSG + '\n\nok 31 - next',
+     [XEN_MSG, 'ok 30 - adopted handle unbinds', 'ok 31 - next']),
+    ('Xen spliced mid-line; the line goes on after it',
+     'ok 30 - adop' + XEN_MSG + '\nted handle unbinds',
+     [XEN_MSG, 'ok 30 - adopted handle unbinds']),
+    ('two Xen messages in one line',
+     'ok 5 - x' + XEN_MSG + '\n(XEN) two\ny',
+     [XEN_MSG, '(XEN) two', 'ok 5 - xy']),
+    ('carriage returns go', 'ok 1 - a\r\n', ['ok 1 - a', '']),
+]
+
+# (name, serial line, is it a crash of the emulated machine)
+CRASHES = [
+    ('a process killed by a segfault',
+     '[ 18.49] sh[350]: segfault at 8 ip 0000000000433f4b sp 00007ff', True),
+    ('a general protection fault',
+     '[ 2.1] busybox[9]: general protection fault ip:4a4d02 sp:7ff', True),
+    ('the guest kernel double-faults',
+     '[ 6.52] traps: PANIC: double fault, error_code: 0x0', True),
+    ('the guest kernel hits its entry stack guard',
+     '[ 19.4] BUG: ENTRY_TRAMPOLINE stack guard page was hit at 0', True),
+    ('Xen sees a triple fault', '(XEN) d1v0 Triple fault - invoking HVM '
+     'shutdown action', True),
+    ('a failing test is no crash', 'not ok 4 - the guest\'s gfns # errno=110',
+     False),
+    ('a test naming faults is no crash', 'ok 3 - page fault counters', False),
+]
+
+
+def main():
+    tap = Tap()
+    for name, text, want in SPLICES:
+        got = clean_lines(text)
+        tap.ok(got == want, 'clean_lines: ' + name, 'got %r' % got)
+    lines = clean_lines('%s BEGIN evtchn ours\nok 30 - unbinds%s\n\n'
+                        '%s END evtchn ours rc=0\n%s DONE\n'
+                        % (MARK, XEN_MSG, MARK, MARK))
+    runs, _, done = parse_runs(lines, MARK)
+    r = runs.get(('evtchn', 'ours'), {})
+    tap.ok(done and r.get('lines') == ['ok 30 - unbinds'] and r['rc'] == 0,
+           'parse_runs: a spliced Xen message is not part of the output',
+           repr(r))
+    for name, line, want in CRASHES:
+        tap.ok(bool(crash_lines([line])) == want, 'crash_lines: ' + name)
+    return tap.finish()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
