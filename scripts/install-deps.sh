@@ -42,9 +42,9 @@ done
 # missing here, so refresh them if they have never been fetched.
 if [ -n "$missing" ] || ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get -o DPkg::Lock::Timeout=600 update -q
+    apt-get -o DPkg::Lock::Timeout=600 -o Acquire::Retries=4 update -q
 fi
 if [ -n "$missing" ]; then
     echo "install-deps: installing$missing"
-    apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing
+    apt-get -o DPkg::Lock::Timeout=600 -o Acquire::Retries=4 install -y -q --no-install-recommends $missing
 fi

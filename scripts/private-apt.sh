@@ -60,7 +60,8 @@ done
 # APT_CONFIG replaces /etc/apt/apt.conf only; the host's apt.conf.d
 # (proxies, validity settings of a snapshot mirror) still applies.
 # Sandbox user root: the private directories belong to whoever runs this,
-# and _apt may not be able to write them.
+# and _apt may not be able to write them.  A mirror's transient error is
+# retried by apt itself: a clean CI clone downloads everything.
 cat >"$state/apt.conf" <<EOF
 APT::Architecture "$arch";
 APT::Architectures { "$arch"; };
@@ -73,6 +74,7 @@ Dir::Etc::SourceList "$state/sources.list";
 Dir::Etc::SourceParts "$state/sources.list.d/";
 APT::Sandbox::User "root";
 Acquire::Languages "none";
+Acquire::Retries "4";
 EOF
 export APT_CONFIG="$state/apt.conf"
 

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-only
 """Self-test of the VM harness's serial-log reading (no VM is booted):
-Xen's console messages spliced into a domain's line, and what counts as
-the emulated machine crashing.  TAP on stdout."""
+Xen's console messages spliced into a domain's line, what counts as
+the emulated machine crashing or the guest dying, and the allowlist of
+known differences.  TAP on stdout."""
 
 import os
+import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.boot import crash_lines  # noqa: E402
-from harness.transcript import MARK, Tap, clean_lines, parse_runs  # noqa
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from harness.boot import GUEST_DEATH_SIGNS, crash_lines  # noqa: E402
+from harness.common import Failure  # noqa: E402
+from harness.transcript import (MARK, Tap, clean_lines,  # noqa: E402
+                                load_allowlist, parse_runs)
 
 XEN_MSG = '(XEN) uart interrupt taking more than 4ms, switched to polling'
 
@@ -48,6 +53,19 @@ CRASHES = [
     ('a test naming faults is no crash', 'ok 3 - page fault counters', False),
 ]
 
+# (name, guest console line, whether twodom.sh's guest_dead -- grep -F
+# of /t/guest-death-signs -- must stop waiting for the guest)
+GUEST_DEATHS = [
+    ('a double fault', '[ 6.52] traps: PANIC: double fault, error_code: 0x0',
+     True),
+    ('the entry stack guard', '[ 19.4] BUG: ENTRY_TRAMPOLINE stack guard '
+     'page was hit at 0000000015d39add', True),
+    ('a panic', '[ 3.1] Kernel panic - not syncing: Attempted to kill init!',
+     True),
+    ('a peer test line', '@@XG END evtchn2dom-peer ours rc=0', False),
+    ('a failing peer check', 'not ok 2 - the guest kernel faults # x', False),
+]
+
 
 def main():
     tap = Tap()
@@ -64,6 +82,19 @@ def main():
            repr(r))
     for name, line, want in CRASHES:
         tap.ok(bool(crash_lines([line])) == want, 'crash_lines: ' + name)
+    for name, line, want in GUEST_DEATHS:
+        dead = any(sign in line for sign in GUEST_DEATH_SIGNS)
+        tap.ok(dead == want, 'guest death signs: ' + name)
+    tap.ok(all(s and '\n' not in s for s in GUEST_DEATH_SIGNS),
+           'guest death signs are one fixed string per line')
+    # the allowlist every boot reads: a bad entry would fail every VM
+    # suite only after its boot
+    try:
+        n = len(load_allowlist(os.path.join(HERE, 'known-differences.txt')))
+        why = None
+    except (Failure, re.error) as e:
+        n, why = 0, str(e)
+    tap.ok(n > 0, 'known-differences.txt parses (%d entries)' % n, why)
     return tap.finish()
 
 

@@ -145,9 +145,15 @@ def read_serial(serial_log):
 # and the PVH guest's kernel dying in its exception entry under Xen 4.14
 # (a double fault or a stack guard hit on the entry trampoline, or Xen
 # seeing its triple fault); docs/vm-crash-storm.md.
-CRASH_SIGNS = ('segfault at', 'general protection fault ip:',
-               'PANIC: double fault', 'ENTRY_TRAMPOLINE stack guard page',
-               'Triple fault')
+KERNEL_DEATH_SIGNS = ('PANIC: double fault', 'stack guard page was hit',
+                      'Triple fault')
+CRASH_SIGNS = ('segfault at', 'general protection fault ip:') + \
+    KERNEL_DEATH_SIGNS
+# What twodom.sh looks for in the guest's console log before each pair
+# (written to /t/guest-death-signs, one fixed string per line): the same
+# deaths, and any panic -- a dead guest answers nothing, so waiting for
+# it only turns one failure into a timeout.
+GUEST_DEATH_SIGNS = KERNEL_DEATH_SIGNS + ('Kernel panic',)
 
 
 def crash_lines(lines):

@@ -25,6 +25,10 @@ from .platform import host_dist_arch
 
 # how old a private apt's package lists may get before `apt-get update`
 LISTS_MAX_AGE = 24 * 3600
+# A clean CI clone downloads every package: a mirror's transient error
+# (a reset connection, a 503) must not fail a suite, so apt retries each
+# download itself (with its own back-off) before giving up.
+NET_OPTS = ['-o', 'Acquire::Retries=4']
 
 
 class Apt:
@@ -40,7 +44,7 @@ class Apt:
         return self.private_dir is not None
 
     def cmd(self, tool, *args):
-        return [tool] + self.opts + list(args)
+        return [tool] + NET_OPTS + self.opts + list(args)
 
     def describe(self):
         return ('a private apt for %s/%s (%s)'

@@ -9,6 +9,7 @@ import os
 import time
 
 from . import fetch
+from .boot import GUEST_DEATH_SIGNS
 from .common import (HERE, Failure, Prereq, hash_harness, log,
                      read_template, sha256_file, vm_env)
 from .initramfs import (Tree, add_host_tool, add_program, add_upstream,
@@ -250,6 +251,8 @@ def build_twodom(tree, target, root, kver, vmlinuz, builddir, cache, a,
         with open(tree.p(path), 'wb') as f:
             f.write(make())
     tree.write('/t/twodom.sh', read_template('twodom.sh'))
+    tree.write('/t/guest-death-signs',
+               ''.join('%s\n' % s for s in GUEST_DEATH_SIGNS))
     tree.write('/etc/xen/xl.conf', '# empty: defaults\n')
 
     # guest initramfs: busybox, drivers, peer programs and their libraries
