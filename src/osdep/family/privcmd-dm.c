@@ -82,7 +82,8 @@ static int dm_op_hypercall(xendevicemodel_handle *dmod, domid_t domid,
         return rc;
     list = (xen_dm_op_buf_t *)block;
     for (unsigned int i = 0; i < nr_bufs; i++) {
-        memcpy(block + off[i], bufs[i].ptr, bufs[i].size);
+        if (bufs[i].size) /* an empty buffer's pointer may be NULL */
+            memcpy(block + off[i], bufs[i].ptr, bufs[i].size);
         set_xen_guest_handle(list[i].h, block + off[i]);
         list[i].size = bufs[i].size;
     }
@@ -91,7 +92,8 @@ static int dm_op_hypercall(xendevicemodel_handle *dmod, domid_t domid,
     /* the hypercall's own failure arrives as the ioctl's */
     if (rc == 0) {
         for (unsigned int i = 0; i < nr_bufs; i++)
-            memcpy(bufs[i].ptr, block + off[i], bufs[i].size);
+            if (bufs[i].size)
+                memcpy(bufs[i].ptr, block + off[i], bufs[i].size);
     }
     xs__locked_pages_free(block, len);
     return rc;

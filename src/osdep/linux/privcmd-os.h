@@ -94,9 +94,21 @@ typedef struct xs_privcmd_dm_op_buf xs_pc_dm_buf_t;
 #define XS_PC_IOCTL_DM_OP    XS_IOCTL_PRIVCMD_DM_OP
 #define XS_PC_IOCTL_RESTRICT XS_IOCTL_PRIVCMD_RESTRICT
 
+/*
+ * Linux's DM_OP pins every buffer's pages before the hypercall, and since
+ * the 2022 fix of its error exit (Linux 6.0 and the stable trees; every
+ * kernel of the VM test bed) a buffer that spans no page -- size 0 at a
+ * page-aligned address, NULL included -- pins nothing and fails the
+ * whole request with EFAULT.  Xen never reads a zero-length buffer, so
+ * the kernel gets an address inside a page of ours instead, and
+ * track_dirty_vram(nr 0), the way to stop tracking (QEMU passes NULL),
+ * works whatever the caller's pointer (docs/api/devicemodel.md).
+ */
 static inline void xs__pc_dm_buf_set(xs_pc_dm_buf_t *b, void *ptr, size_t size)
 {
-    b->uptr = ptr;
+    static _Alignas(16) unsigned char inside_a_page[16];
+
+    b->uptr = size ? ptr : inside_a_page + 1;
     b->size = size;
 }
 

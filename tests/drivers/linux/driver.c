@@ -166,6 +166,13 @@ static int drv_dup3(int oldfd, int newfd, int flags)
     return rc;
 }
 
+static int spans_no_page(const void *uptr, size_t size)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+    return size == 0 && (uintptr_t)uptr % page == 0;
+}
+
 static int privcmd_ioctl(int fd, unsigned long req, void *arg)
 {
     switch (req) {
@@ -189,6 +196,12 @@ static int privcmd_ioctl(int fd, unsigned long req, void *arg)
         if (d->num > 16)
             return fail(E2BIG);
         for (unsigned int i = 0; i < d->num; i++) {
+            /* privcmd pins each buffer's pages before the hypercall; one
+             * spanning no page (size 0 at a page-aligned address, NULL
+             * included) pins nothing and fails the request (Linux >= 6.0
+             * and the stable trees since 2022; seen on Debian 12's 6.1) */
+            if (spans_no_page(d->ubufs[i].uptr, d->ubufs[i].size))
+                return fail(EFAULT);
             bufs[i].ptr = d->ubufs[i].uptr;
             bufs[i].size = d->ubufs[i].size;
         }

@@ -35,6 +35,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <xencall.h>
 #include <xendevicemodel.h>
@@ -456,6 +457,49 @@ static void ioreq_server(xenforeignmemory_handle *fm, xenevtchn_handle *xce)
           "set_ioreq_server_state of a destroyed server: ENOENT");
 }
 
+/*
+ * nr 0 stops tracking, and the bitmap is then unused: QEMU passes NULL.
+ * Linux's DM_OP pins each buffer's pages first and fails the request
+ * with EFAULT when one spans no page -- size 0 at a page-aligned address,
+ * NULL included (Linux 6.0 and the 2022 stable trees: every kernel here).
+ * Upstream hands the kernel the caller's pointer; ours an address inside
+ * a page.  A pointer inside a page stops it for both: left running,
+ * tracking keeps the frames read-only (log-dirty) for what follows.
+ */
+static void stop_tracking(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned long *bm = aligned_alloc((size_t)page, (size_t)page);
+    struct { const char *what; unsigned long *bm; } cases[] = {
+        { "NULL", NULL }, { "a page-aligned bitmap", bm },
+    };
+
+    if (!vt_ok(bm != NULL, "a page-aligned bitmap", NULL))
+        return;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char name[80];
+
+        errno = 0;
+        int rc = xendevicemodel_track_dirty_vram(dm, peer, 0, 0, cases[i].bm);
+        int e = errno;
+        snprintf(name, sizeof name, "track_dirty_vram(nr 0, %s)",
+                 cases[i].what);
+        vt_fact("%s: rc %d %s", name, rc, rc ? vt_errno(e) : "");
+        /* the fact above says what came back; the names say what each
+         * build expects */
+#ifdef VT_OURS
+        strcat(name, " stops tracking");
+        vt_ok(rc == 0, name, NULL);
+#else
+        strcat(name, ": Linux's EFAULT");
+        vt_ok(rc == -1 && e == EFAULT, name, NULL);
+#endif
+    }
+    OK(xendevicemodel_track_dirty_vram(dm, peer, 0, 0, bm + 1),
+       "track_dirty_vram(nr 0, inside a page) stops tracking");
+    free(bm);
+}
+
 static void memory_ops(void)
 {
     unsigned long bm[1];
@@ -475,8 +519,7 @@ static void memory_ops(void)
     OK(xendevicemodel_track_dirty_vram(dm, peer, FRAME, 16, bm),
        "track_dirty_vram again");
     vt_fact("second bitmap 0x%lx (nobody wrote)", bm[0] & 0xffff);
-    OK(xendevicemodel_track_dirty_vram(dm, peer, 0, 0, bm),
-       "track_dirty_vram(nr 0) stops tracking");
+    stop_tracking();
 
     OK(xendevicemodel_modified_memory(dm, peer, FRAME, 4),
        "modified_memory(4 frames)");
