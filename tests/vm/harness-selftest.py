@@ -48,6 +48,10 @@ CRASHES = [
      '[ 19.4] BUG: ENTRY_TRAMPOLINE stack guard page was hit at 0', True),
     ('Xen sees a triple fault', '(XEN) d1v0 Triple fault - invoking HVM '
      'shutdown action', True),
+    ('a process killed by #UD', '[ 9.1] traps: sh[77] trap invalid opcode '
+     'ip:4093c0 sp:7ffe593f5718 error:0 in busybox[401000+b5000]', True),
+    ('init killed by #UD (the panic trace)',
+     '[ 5.284527]  asm_exc_invalid_op+0x16/0x20', True),
     ('a failing test is no crash', 'not ok 4 - the guest\'s gfns # errno=110',
      False),
     ('a test naming faults is no crash', 'ok 3 - page fault counters', False),

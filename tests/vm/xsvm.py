@@ -117,7 +117,7 @@ def main():
         target = Target(a.dist, a.arch, a.hypervisor)
         builddir, cache, serial_log = run_paths(
             a.builddir, a.logdir, target,
-            'vm-%s-%s.log' % (a.suite, target.label))
+            'vm-%s-%s.log' % (testimage.run_kind(a), target.label))
         qemu, xen, vmlinuz, initrd, loadable = prepare(a, target, cache,
                                                        builddir)
     except Prereq as e:

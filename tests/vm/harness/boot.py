@@ -142,13 +142,17 @@ def read_serial(serial_log):
 
 # What the emulated machine's crashes look like in the serial log: a
 # kernel's reports of processes killed by a fault (QEMU TCG's crash storm),
+# a process killed by an illegal-instruction fault on a valid instruction,
 # and the PVH guest's kernel dying in its exception entry under Xen 4.14
 # (a double fault or a stack guard hit on the entry trampoline, or Xen
 # seeing its triple fault); docs/vm-crash-storm.md.
 KERNEL_DEATH_SIGNS = ('PANIC: double fault', 'stack guard page was hit',
                       'Triple fault')
+# a process killed by #UD on an instruction the CPU claims to have (the
+# kernel's unhandled-signal line; the trace of a panic when it was init)
+ILLEGAL_INSN_SIGNS = ('trap invalid opcode', 'asm_exc_invalid_op')
 CRASH_SIGNS = ('segfault at', 'general protection fault ip:') + \
-    KERNEL_DEATH_SIGNS
+    ILLEGAL_INSN_SIGNS + KERNEL_DEATH_SIGNS
 # What twodom.sh looks for in the guest's console log before each pair
 # (written to /t/guest-death-signs, one fixed string per line): the same
 # deaths, and any panic -- a dead guest answers nothing, so waiting for

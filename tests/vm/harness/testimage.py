@@ -122,10 +122,7 @@ def build_initrd(a, target, builddir, cache, root, debs, env, noload,
             sha256_file(lib, h)
     key = h.hexdigest()[:16]
     # keep the test initrd cached
-    kind = 'demo' if a.demo else 'bench' if a.bench else \
-        'stress' if stress_seconds(a) else a.suite
-    if getattr(a, 'hypervisor', 'debian') != 'debian':
-        kind += '-' + a.hypervisor
+    kind = run_kind(a)
     initrd = os.path.join(cache, 'initrd-%s-%s.gz' % (kind, key))
     if os.path.exists(initrd):
         log('initramfs up to date: ' + initrd)
@@ -186,6 +183,19 @@ def build_initrd(a, target, builddir, cache, root, debs, env, noload,
     tree.cpio_gz(initrd)
     log('initramfs built in %.1fs' % (time.time() - t0))
     return initrd, xen, vmlinuz
+
+
+def run_kind(a):
+    """What this run boots: its suite, or the demo/bench/stress mode
+    built on it, and the hypervisor build when it is not Debian's.  Names
+    the cached initramfs and the serial log, so that two kinds of run in
+    one build directory (vm-twodom and vm-stress) keep their own."""
+    kind = 'demo' if getattr(a, 'demo', None) else \
+        'bench' if getattr(a, 'bench', None) else \
+        'stress' if stress_seconds(a) else a.suite
+    if getattr(a, 'hypervisor', 'debian') != 'debian':
+        kind += '-' + a.hypervisor
+    return kind
 
 
 def stress_seconds(a):
