@@ -13,6 +13,7 @@ tests/vm/README.md.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -75,7 +76,8 @@ def arguments():
                     help='two-domain suite: measure the emulator\'s crash '
                     'storm (docs/vm-crash-storm.md) instead of testing: '
                     'both domains fork and exec busybox for SECONDS; '
-                    'prints the runs and the kills; no TAP')
+                    'TAP: the runs and kills of each domain, and the '
+                    'serial log\'s crash reports')
     ap.add_argument('--missing', help='a prerequisite meson could not find')
     ap.add_argument('--prepare-only', action='store_true',
                     help='build the initramfs, do not boot')
@@ -176,7 +178,6 @@ def main():
 def print_stress(lines, status, elapsed, serial_log):
     """Stress mode: TAP, one check per domain: its workers ran and the
     emulated machine killed none of their processes."""
-    import re
     tap = Tap()
     counts = {}
     for l in lines:

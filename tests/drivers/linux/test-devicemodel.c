@@ -34,13 +34,13 @@
 #define HYPERCALL_REQ 0x00305000UL
 
 /* ---- the fake privcmd ---- */
-static int dm_op_missing; /* DM_OP answers ENOTTY */
-static int xen_err;       /* errno Xen answers a real op with */
+static int dm_op_missing;           /* DM_OP answers ENOTTY */
+static int xen_err;                 /* errno Xen answers a real op with */
 static uint16_t seen_dom, seen_num;
 static unsigned char seen_op[sizeof(struct xen_dm_op)];
 static size_t seen_size[2];
 static unsigned char seen_buf1[64];
-static const void *seen_uptr1; /* the second buffer's address */
+static const void *seen_uptr1;      /* the second buffer's address */
 static int n_dm_ops, n_probes, n_hypercalls;
 static domid_t seen_restrict;
 static struct xs_privcmd_hypercall seen_hc;
@@ -104,12 +104,12 @@ static int drv_ioctl(int fd, unsigned long request, void *arg)
         n_dm_ops++;
         for (unsigned i = 0; i < d->num; i++)
             seen_size[i] = d->ubufs[i].size;
-        if (d->num > 1)
+        if (d->num > 1) {
             seen_uptr1 = d->ubufs[1].uptr;
-        if (d->num > 1)
             memcpy(seen_buf1, d->ubufs[1].uptr,
-                   d->ubufs[1].size < sizeof(seen_buf1) ? d->ubufs[1].size
-                                                        : sizeof(seen_buf1));
+                   d->ubufs[1].size < sizeof(seen_buf1)
+                       ? d->ubufs[1].size : sizeof(seen_buf1));
+        }
         rc = xen_dm_op(d->ubufs[0].uptr, d->ubufs[0].size);
         if (rc < 0) {
             errno = -rc;
@@ -258,9 +258,8 @@ static void test_empty_buffer_address(void **state)
     assert_non_null(aligned);
     for (size_t i = 0; i < 2; i++) {
         seen_uptr1 = NULL;
-        assert_int_equal(xendevicemodel_track_dirty_vram(d, 7, 0, 0,
-                                                         bitmaps[i]),
-                         0);
+        assert_int_equal(
+            xendevicemodel_track_dirty_vram(d, 7, 0, 0, bitmaps[i]), 0);
         assert_int_equal(seen_num, 2);
         assert_int_equal(seen_size[1], 0);
         assert_non_null(seen_uptr1);
@@ -332,14 +331,15 @@ static void test_fallback_hypercall(void **state)
     (void)state;
     dm_op_missing = 1;
     assert_int_equal(xendevicemodel_nr_vcpus(d, 9, &vcpus), 0);
-    assert_int_equal(vcpus, 3); /* copied back */
+    assert_int_equal(vcpus, 3);                     /* copied back */
     assert_int_equal(n_hypercalls, 1);
     assert_int_equal(seen_hc.arg[0], 9);
     assert_int_equal(seen_hc.arg[1], 1);
     assert_int_equal(seen_size[0], 32);
     assert_int_equal(op_u32(0), 20);
     /* later ops go straight to the hypercall */
-    assert_int_equal(xendevicemodel_track_dirty_vram(d, 9, 0, 17, &bitmap), 0);
+    assert_int_equal(xendevicemodel_track_dirty_vram(d, 9, 0, 17, &bitmap),
+                     0);
     assert_int_equal(n_hypercalls, 2);
     assert_int_equal(seen_hc.arg[1], 2);
     assert_int_equal(seen_size[1], 3);
@@ -428,10 +428,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-        T(test_open_close),           T(test_dm_op_request),
-        T(test_empty_buffer_address), T(test_errors_no_probe),
-        T(test_einval_probes_once),   T(test_fallback_hypercall),
-        T(test_fallback_faults),      T(test_restrict),
+        T(test_open_close),
+        T(test_dm_op_request),
+        T(test_empty_buffer_address),
+        T(test_errors_no_probe),
+        T(test_einval_probes_once),
+        T(test_fallback_hypercall),
+        T(test_fallback_faults),
+        T(test_restrict),
 #undef T
     };
 
